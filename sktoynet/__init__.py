@@ -1,0 +1,31 @@
+"""sktoynet: a scikit-learn classifier built on a tiny Keras network.
+
+Importing the package is light: Keras and its backend are imported the first
+time :class:`ToyNetClassifier` is used.
+"""
+
+from importlib import import_module
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("sktoynet")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0"
+
+__all__ = ["ToyNetClassifier", "make_toynet", "compare", "__version__"]
+
+_LAZY = {
+    "ToyNetClassifier": "sktoynet._classifier",
+    "make_toynet": "sktoynet._pipeline",
+    "compare": "sktoynet.comparison",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'sktoynet' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_LAZY))

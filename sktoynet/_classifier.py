@@ -1,0 +1,446 @@
+"""ToyNetClassifier: a one-hidden-layer Keras network that just works on toy data."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from scipy.special import expit, softmax
+from sklearn.base import _fit_context
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+
+from sktoynet import _diagnostics
+from sktoynet._network import (
+    NetworkSpec,
+    build_network,
+    initial_stacked_weights,
+    is_known_activation,
+    predict_logits,
+    unstack_weights,
+)
+from sktoynet._programs import ProgramKey, get_program, is_known_optimizer
+from sktoynet._scikeras_base import ScikerasClassifierBase
+from sktoynet._training import train_restarts
+
+#: MLPClassifier's default mini-batch size cap.
+AUTO_BATCH_SIZE = 200
+
+
+class ToyNetClassifier(ScikerasClassifierBase):
+    """A small Keras network for toy and small tabular classification.
+
+    One hidden layer of ``width`` units and an output head chosen from the
+    data: one sigmoid unit with binary cross-entropy for two classes, a
+    softmax over the classes with categorical cross-entropy for more. Any
+    labels are accepted (1/2, -1/1, strings, booleans, categoricals) and
+    predictions come back in the original labels.
+
+    ``n_init`` networks are trained together from independent random starts
+    and the one with the lowest final training loss is kept, so that an
+    unlucky initialisation does not decide the result. Training stops when
+    the loss stops improving, as in MLPClassifier.
+
+    The network does not scale its inputs: use :func:`make_toynet`, which
+    puts a :class:`~sklearn.preprocessing.StandardScaler` in front of it.
+
+    Built on scikeras' ``KerasClassifier``; the training loop is sktoynet's
+    own, compiled once per network shape and reused across fits.
+
+    Parameters
+    ----------
+    width : int, default=8
+        Number of hidden units.
+    hidden_activation : str, default="tanh"
+        Activation of the hidden layer: a Keras name ("relu", "tanh",
+        "sigmoid", "elu", ...) or MLPClassifier's "logistic" / "identity".
+    learning_rate : float, default=0.05
+        Learning rate of the optimizer.
+    optimizer : str, default="adam"
+        Name of a Keras optimizer ("adam", "sgd", "rmsprop", "adamw", ...).
+    epochs : int, default=200
+        Maximum number of passes over the training data.
+    batch_size : int or "auto", default="auto"
+        Rows per mini-batch; "auto" is ``min(200, n_samples)``, as in
+        MLPClassifier.
+    n_init : int, default=8
+        Number of independent initialisations trained together; the one
+        with the lowest final training loss (or, with ``early_stopping``,
+        the best validation score) is kept.
+    tol : float, default=1e-4
+        Tolerance of the stopping rule: training stops when the loss (or the
+        validation score) has not improved by at least ``tol`` for
+        ``n_iter_no_change`` consecutive epochs.
+    n_iter_no_change : int, default=10
+        Epochs without improvement tolerated before stopping.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data (stratified)
+        and stop on its accuracy instead of the training loss; each restart
+        keeps its weights from its best validation epoch.
+    validation_fraction : float, default=0.1
+        Share of the training data held out when ``early_stopping=True``.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, as in
+        :func:`~sklearn.utils.class_weight.compute_sample_weight`; multiplied
+        into ``sample_weight``.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the initial weights, the mini-batch order and the validation
+        split. An int gives identical fits; it does not touch any global
+        random state.
+    verbose : int, default=0
+        0 is silent; 1 or more prints the training loss after each epoch.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The class labels, sorted, in their original dtype.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features, when X was a DataFrame with string column names.
+    out_activation_ : {"logistic", "softmax"}
+        The head that was chosen: "logistic" (one sigmoid unit) for two
+        classes, "softmax" for more.
+    n_outputs_ : int
+        Number of output units (1 for two classes, else n_classes).
+    coefs_ : list of ndarray
+        Weight matrices of the kept network, as in MLPClassifier:
+        ``(n_features, width)`` and ``(width, n_outputs_)``.
+    intercepts_ : list of ndarray
+        Bias vectors of the kept network.
+    loss_ : float
+        Final training loss of the kept network.
+    loss_curve_ : list of float
+        Training loss of the kept network at each epoch.
+    n_iter_ : int
+        Number of epochs run.
+    best_init_ : int
+        Index of the kept restart.
+    init_losses_ : ndarray of shape (n_init,)
+        Final training loss of each restart (NaN or inf for a restart that
+        diverged and was dropped).
+    validation_scores_ : list of float
+        Validation accuracy of the kept network at each epoch; only with
+        ``early_stopping=True``.
+    best_validation_score_ : float
+        Best validation accuracy of the kept network; only with
+        ``early_stopping=True``.
+    history_ : dict
+        The curves above in scikeras' form: ``{"loss": [...]}``, plus
+        ``"val_accuracy"`` with early stopping.
+    model_ : keras.Model
+        The kept network as a Keras model (built on first access).
+
+    See Also
+    --------
+    make_toynet : ToyNetClassifier behind a StandardScaler, in a Pipeline.
+    sklearn.neural_network.MLPClassifier : scikit-learn's multi-layer perceptron.
+
+    Notes
+    -----
+    The restarts are one Keras model whose layers hold ``n_init`` stacked
+    weight sets; their losses are summed, which leaves each restart's
+    gradients and optimizer state independent. A restart whose loss becomes
+    NaN or infinite is dropped; if all do, fit raises
+    :class:`~sktoynet.exceptions.TrainingDivergedError`.
+
+    Examples
+    --------
+    >>> from sktoynet import ToyNetClassifier
+    >>> from sktoynet.datasets import make_two_squares
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> X, y = make_two_squares(random_state=0)
+    >>> X = StandardScaler().fit_transform(X)
+    >>> clf = ToyNetClassifier(random_state=0).fit(X, y)
+    >>> clf.classes_
+    array([1, 2])
+    >>> clf.out_activation_
+    'logistic'
+    >>> clf.score(X, y)
+    1.0
+    """
+
+    _parameter_constraints: dict = {
+        "width": [Interval(Integral, 1, None, closed="left")],
+        "hidden_activation": [str],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "optimizer": [str],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "n_init": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        *,
+        width=8,
+        hidden_activation="tanh",
+        learning_rate=0.05,
+        optimizer="adam",
+        epochs=200,
+        batch_size="auto",
+        n_init=8,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        class_weight=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.width = width
+        self.hidden_activation = hidden_activation
+        self.learning_rate = learning_rate
+        self.optimizer = optimizer
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.n_init = n_init
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.class_weight = class_weight
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def fit(self, X, y, sample_weight=None):
+        """Train ``n_init`` networks on (X, y) and keep the best one.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data, numeric. Scale it (or use :func:`make_toynet`).
+        y : array-like of shape (n_samples,)
+            Class labels of any kind; at least two classes.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the loss.
+
+        Returns
+        -------
+        self : ToyNetClassifier
+            The fitted estimator.
+        """
+        previous_state = dict(self.__dict__)
+        try:
+            return self._fit(X, y, sample_weight)
+        except BaseException:
+            # A failed or interrupted fit leaves the estimator as it was.
+            self.__dict__.clear()
+            self.__dict__.update(previous_state)
+            raise
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def _fit(self, X, y, sample_weight):
+        self._check_keras_names()
+        X, y = validate_data(self, X, y, dtype=np.float32, reset=True)
+        check_classification_targets(y)
+        classes, y_encoded = np.unique(y, return_inverse=True)
+        if classes.size < 2:
+            raise ValueError(
+                "ToyNetClassifier needs samples of at least 2 classes in the data, but "
+                f"the data contains only one class: {classes[0]!r}."
+            )
+        sample_weight = self._training_weights(X, y, sample_weight)
+        _diagnostics.warn_if_unscaled(X, type(self).__name__)
+
+        rng = check_random_state(self.random_state)
+        n_outputs = 1 if classes.size == 2 else classes.size
+        y_encoded = y_encoded.astype(np.int32)
+        validation = None
+        X_train, y_train, w_train = X, y_encoded, sample_weight
+        if self.early_stopping:
+            X_train, X_val, y_train, y_val, w_train, _ = train_test_split(
+                X,
+                y_encoded,
+                sample_weight,
+                test_size=self.validation_fraction,
+                random_state=rng,
+                stratify=y_encoded,
+            )
+            validation = (X_val, y_val)
+
+        spec = NetworkSpec(
+            n_features=X.shape[1],
+            width=self.width,
+            n_outputs=n_outputs,
+            hidden_activation=self.hidden_activation,
+            n_init=self.n_init,
+        )
+        batch_size = AUTO_BATCH_SIZE if self.batch_size == "auto" else self.batch_size
+        key = ProgramKey.for_fit(
+            spec,
+            self.optimizer,
+            batch_size,
+            n_rows=X_train.shape[0],
+            with_validation=validation is not None,
+        )
+        outcome = train_restarts(
+            get_program(key),
+            X_train,
+            y_train,
+            w_train,
+            initial_weights=initial_stacked_weights(spec, rng),
+            learning_rate=float(self.learning_rate),
+            epochs=self.epochs,
+            tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
+            rng=rng,
+            validation=validation,
+            report_epoch=self._print_epoch if self.verbose else None,
+        )
+        self._store_outcome(outcome, spec, classes)
+
+        if not outcome.converged:
+            _diagnostics.warn_not_converged(self.epochs)
+        _diagnostics.warn_if_collapsed(
+            self._predict_indices(X),
+            y_encoded,
+            classes,
+            self.learning_rate,
+            self.epochs,
+            self.width,
+        )
+        return self
+
+    def _check_keras_names(self):
+        if not is_known_activation(self.hidden_activation):
+            raise ValueError(
+                "The 'hidden_activation' parameter of ToyNetClassifier must be the name of "
+                "a Keras activation, such as 'relu', 'tanh', 'sigmoid' or 'logistic'. "
+                f"Got {self.hidden_activation!r} instead."
+            )
+        if not is_known_optimizer(self.optimizer):
+            raise ValueError(
+                "The 'optimizer' parameter of ToyNetClassifier must be the name of a "
+                "Keras optimizer, such as 'adam', 'sgd' or 'rmsprop'. "
+                f"Got {self.optimizer!r} instead."
+            )
+
+    def _training_weights(self, X, y, sample_weight):
+        weights = _check_sample_weight(sample_weight, X, dtype=np.float32, ensure_non_negative=True)
+        if self.class_weight is not None:
+            weights = weights * compute_sample_weight(self.class_weight, y).astype(np.float32)
+        if not np.any(weights > 0):
+            raise ValueError(
+                "All sample weights are zero (after applying class_weight): there is "
+                "nothing to train on."
+            )
+        return weights
+
+    def _store_outcome(self, outcome, spec, classes):
+        final_losses = outcome.loss_curves[-1]
+        usable = np.isfinite(final_losses)
+        if not usable.any():
+            raise _diagnostics.all_restarts_diverged(self.learning_rate, self.n_init)
+        if outcome.validation_curves is None:
+            best = int(np.argmin(np.where(usable, final_losses, np.inf)))
+        else:
+            best_scores = np.where(usable, outcome.validation_curves.max(axis=0), -np.inf)
+            # Best validation score first; the lower final loss breaks ties.
+            candidates = np.flatnonzero(best_scores == best_scores.max())
+            best = int(candidates[np.argmin(final_losses[candidates])])
+            self.validation_scores_ = outcome.validation_curves[:, best].tolist()
+            self.best_validation_score_ = float(best_scores[best])
+
+        self.classes_ = classes
+        self.n_outputs_ = spec.n_outputs
+        self.out_activation_ = "logistic" if spec.n_outputs == 1 else "softmax"
+        self.coefs_, self.intercepts_ = unstack_weights(outcome.stacked_weights, best)
+        self.best_init_ = best
+        self.init_losses_ = final_losses.copy()
+        self.loss_curve_ = outcome.loss_curves[:, best].tolist()
+        self.loss_ = self.loss_curve_[-1]
+        self.best_loss_ = float(np.min(self.loss_curve_))
+        self.n_iter_ = outcome.n_iter
+        self.history_ = {"loss": self.loss_curve_}
+        if outcome.validation_curves is not None:
+            self.history_["val_accuracy"] = self.validation_scores_
+        self._network_spec = NetworkSpec(
+            n_features=spec.n_features,
+            width=spec.width,
+            n_outputs=spec.n_outputs,
+            hidden_activation=spec.hidden_activation,
+        )
+        self._keras_model = None
+
+    def _print_epoch(self, epoch, loss):
+        print(f"Epoch {epoch}, loss = {loss:.8f}")
+
+    def _logits(self, X):
+        spec = self._network_spec
+        return predict_logits(X, self.coefs_, self.intercepts_, spec.hidden_activation)
+
+    def _predict_indices(self, X):
+        logits = self._logits(X)
+        if self.n_outputs_ == 1:
+            return (logits[:, 0] > 0).astype(np.intp)
+        return np.argmax(logits, axis=1)
+
+    def predict_proba(self, X):
+        """Probability of each class, columns in the order of ``classes_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input data, scaled as the training data was.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Rows sum to 1. For two classes the columns are ``[1 - p, p]``.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float32, reset=False)
+        logits = np.nan_to_num(self._logits(X).astype(np.float64), nan=0.0)
+        if self.n_outputs_ == 1:
+            positive = expit(logits[:, 0])
+            return np.column_stack([1.0 - positive, positive])
+        return softmax(logits, axis=1)
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+    def predict(self, X):
+        """Predicted class of each row, in the original labels.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input data, scaled as the training data was.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+            Labels from ``classes_``, in their original dtype.
+        """
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    @property
+    def model_(self):
+        """The kept network as a Keras model, built from the fitted weights."""
+        if "coefs_" not in self.__dict__:
+            raise AttributeError("ToyNetClassifier is not fitted yet: no model_.")
+        if self.__dict__.get("_keras_model") is None:
+            self._keras_model = build_network(self._network_spec, self.coefs_, self.intercepts_)
+        return self._keras_model
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_keras_model", None)  # rebuilt from coefs_ on demand
+        return state
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.non_deterministic = False
+        return tags

@@ -1,0 +1,78 @@
+"""Why a fit went wrong, in words a user can act on.
+
+Each check looks for one of the known causes of a tiny network failing on
+toy data and, when it finds it, warns (or raises) with the fix.
+"""
+
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+from sktoynet.exceptions import TrainingDivergedError, UnscaledInputWarning
+
+#: A feature is "unscaled" when |mean| > MEAN_LIMIT std or std is outside STD_RANGE.
+MEAN_LIMIT = 3.0
+STD_RANGE = (0.1, 10.0)
+
+
+def unscaled_features(X):
+    """Indices of the non-constant columns of ``X`` that are far from standardised."""
+    mean = X.mean(axis=0, dtype=np.float64)
+    std = X.std(axis=0, dtype=np.float64)
+    varying = std > 0
+    far = (np.abs(mean) > MEAN_LIMIT * std) | (std < STD_RANGE[0]) | (std > STD_RANGE[1])
+    return np.flatnonzero(varying & far)
+
+
+def warn_if_unscaled(X, estimator_name):
+    """Warn when ``X`` looks unscaled, pointing to make_toynet / StandardScaler."""
+    columns = unscaled_features(X)
+    if columns.size == 0:
+        return
+    shown = ", ".join(str(c) for c in columns[:5]) + (", ..." if columns.size > 5 else "")
+    warnings.warn(
+        f"{estimator_name} got features far from standardised (columns {shown}: "
+        f"|mean| > {MEAN_LIMIT:g} std, or std outside [{STD_RANGE[0]:g}, {STD_RANGE[1]:g}]). "
+        "Saturated units make a small network stall. Use make_toynet(), which puts a "
+        "StandardScaler in front of the network, or scale X yourself.",
+        UnscaledInputWarning,
+        stacklevel=5,
+    )
+
+
+def warn_if_collapsed(predicted, y, classes, learning_rate, epochs, width):
+    """Warn when every training row gets the same class while y has several."""
+    predicted_classes = np.unique(predicted)
+    if predicted_classes.size != 1 or np.unique(y).size < 2:
+        return
+    share = float(np.mean(y == predicted_classes[0]))
+    warnings.warn(
+        f"The network predicts the single class {classes[predicted_classes[0]]!r} for "
+        f"every training sample (training accuracy {share:.3f}, the majority-class "
+        "rate): it has not learned to separate the classes. Try a higher "
+        f"learning_rate (now {learning_rate:g}), more epochs (now {epochs}) or a "
+        f"larger width (now {width}), and make sure the inputs are scaled "
+        "(make_toynet does that).",
+        ConvergenceWarning,
+        stacklevel=5,
+    )
+
+
+def warn_not_converged(epochs):
+    """MLPClassifier's warning when the epoch budget ran out first."""
+    warnings.warn(
+        f"ToyNetClassifier: maximum epochs ({epochs}) reached and the optimization "
+        "hasn't converged yet. Increase epochs or learning_rate.",
+        ConvergenceWarning,
+        stacklevel=5,
+    )
+
+
+def all_restarts_diverged(learning_rate, n_init):
+    """The error raised when no restart has a finite loss left."""
+    return TrainingDivergedError(
+        f"Training diverged in all {n_init} restart(s): the loss became NaN or "
+        f"infinite. learning_rate={learning_rate:g} is too high for this data; "
+        f"try a smaller one, such as {learning_rate / 10:g}."
+    )

@@ -1,0 +1,180 @@
+"""The Keras network: one hidden layer and a head, stacked for restarts.
+
+Training uses a *stacked* network that holds ``n_init`` independent weight
+sets side by side: the hidden layer maps ``(batch, n_features)`` to
+``(batch, n_init, width)`` and the head maps that to
+``(batch, n_init, n_outputs)``. The per-restart losses are summed, so each
+restart gets exactly the gradients (and optimizer state) it would get alone,
+but all of them train in one compiled program.
+
+The network kept after training is the plain one, ``Input -> Dense(width) ->
+Dense(n_outputs)``, with the weights of the best restart.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sktoynet._keras import import_keras
+
+keras = import_keras()
+ops = keras.ops
+
+#: Activation names that scikit-learn's MLPClassifier uses, mapped to Keras.
+ACTIVATION_ALIASES = {"logistic": "sigmoid", "identity": "linear"}
+
+
+def keras_activation_name(name):
+    """The Keras name of a hidden activation, accepting MLPClassifier's names."""
+    return ACTIVATION_ALIASES.get(name, name)
+
+
+def is_known_activation(name):
+    """Whether Keras knows the activation ``name`` (or its MLPClassifier alias)."""
+    try:
+        keras.activations.get(keras_activation_name(name))
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """Everything that fixes the shape of a (stacked) network."""
+
+    n_features: int
+    width: int
+    n_outputs: int
+    hidden_activation: str
+    n_init: int = 1
+
+
+@keras.saving.register_keras_serializable(package="sktoynet")
+class StackedDense(keras.layers.Layer):
+    """``n_stack`` independent dense layers evaluated side by side.
+
+    Parameters
+    ----------
+    n_stack : int
+        Number of independent weight sets.
+    units : int
+        Output units of each dense layer.
+    activation : str or None
+        Keras activation applied to each output.
+    stacked_input : bool
+        False when the input is shared, ``(batch, features)``; True when each
+        weight set has its own input slice, ``(batch, n_stack, features)``.
+    """
+
+    def __init__(
+        self, n_stack, units, activation=None, stacked_input=False, unit_mask=False, **kwargs
+    ):
+        super().__init__(**kwargs)
+        self.n_stack = n_stack
+        self.units = units
+        self.activation = keras.activations.get(activation)
+        self.stacked_input = stacked_input
+        self.unit_mask = unit_mask
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(
+            shape=(self.n_stack, input_shape[-1], self.units), initializer="zeros", name="kernel"
+        )
+        self.bias = self.add_weight(
+            shape=(self.n_stack, self.units), initializer="zeros", name="bias"
+        )
+        if self.unit_mask:
+            # 1 for the units in use, 0 for padding: lets one compiled program
+            # serve every width up to ``units``.
+            self.mask = self.add_weight(
+                shape=(self.units,), initializer="ones", trainable=False, name="unit_mask"
+            )
+
+    def call(self, inputs):
+        equation = "bsi,sio->bso" if self.stacked_input else "bi,sio->bso"
+        outputs = self.activation(ops.einsum(equation, inputs, self.kernel) + self.bias)
+        if self.unit_mask:
+            outputs = outputs * self.mask
+        return outputs
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            n_stack=self.n_stack,
+            units=self.units,
+            activation=keras.activations.serialize(self.activation),
+            stacked_input=self.stacked_input,
+            unit_mask=self.unit_mask,
+        )
+        return config
+
+
+def build_stacked_network(spec):
+    """The training network: outputs logits of shape (batch, n_init, n_outputs).
+
+    Its trainable weights are ``[kernel1, bias1, kernel2, bias2]``, each with
+    the restarts on the first axis; the hidden layer also holds a unit mask.
+    """
+    inputs = keras.Input(shape=(spec.n_features,))
+    hidden = StackedDense(
+        spec.n_init, spec.width, keras_activation_name(spec.hidden_activation), unit_mask=True
+    )(inputs)
+    logits = StackedDense(spec.n_init, spec.n_outputs, None, stacked_input=True)(hidden)
+    return keras.Model(inputs, logits)
+
+
+def build_network(spec, coefs, intercepts):
+    """The plain Keras model of one trained network, head activation included."""
+    out_activation = "sigmoid" if spec.n_outputs == 1 else "softmax"
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(spec.n_features,)),
+            keras.layers.Dense(
+                spec.width, activation=keras_activation_name(spec.hidden_activation)
+            ),
+            keras.layers.Dense(spec.n_outputs, activation=out_activation),
+        ]
+    )
+    model.set_weights([coefs[0], intercepts[0], coefs[1], intercepts[1]])
+    return model
+
+
+def initial_stacked_weights(spec, rng):
+    """Glorot-uniform kernels and zero biases for every restart, from ``rng``.
+
+    Drawn with NumPy so that a ``random_state`` gives the same start on every
+    Keras backend, without touching any global random state.
+    """
+
+    def glorot(fan_in, fan_out):
+        limit = np.sqrt(6.0 / (fan_in + fan_out))
+        shape = (spec.n_init, fan_in, fan_out)
+        return rng.uniform(-limit, limit, size=shape).astype(np.float32)
+
+    return [
+        glorot(spec.n_features, spec.width),
+        np.zeros((spec.n_init, spec.width), dtype=np.float32),
+        glorot(spec.width, spec.n_outputs),
+        np.zeros((spec.n_init, spec.n_outputs), dtype=np.float32),
+    ]
+
+
+def unstack_weights(stacked_weights, index):
+    """``(coefs, intercepts)`` of restart ``index``, as MLPClassifier stores them."""
+    kernel1, bias1, kernel2, bias2 = stacked_weights
+    coefs = [np.array(kernel1[index]), np.array(kernel2[index])]
+    intercepts = [np.array(bias1[index]), np.array(bias2[index])]
+    return coefs, intercepts
+
+
+def predict_logits(X, coefs, intercepts, hidden_activation, chunk_rows=65536):
+    """Output logits of one network for ``X``, computed in chunks of rows."""
+    activation = keras.activations.get(keras_activation_name(hidden_activation))
+    parts = []
+    for start in range(0, X.shape[0], chunk_rows):
+        block = ops.convert_to_tensor(X[start : start + chunk_rows], dtype="float32")
+        hidden = activation(ops.matmul(block, coefs[0]) + intercepts[0])
+        parts.append(ops.convert_to_numpy(ops.matmul(hidden, coefs[1]) + intercepts[1]))
+    if not parts:
+        return np.zeros((0, coefs[1].shape[1]), dtype=np.float32)
+    return np.concatenate(parts)

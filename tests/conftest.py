@@ -1,0 +1,30 @@
+"""Shared fixtures and fast settings for the test suite."""
+
+import numpy as np
+import pytest
+
+from sktoynet.datasets import make_three_bands, make_two_squares
+
+#: Settings that keep a fit to a few hundredths of a second in tests.
+FAST_PARAMS = {"epochs": 30, "n_init": 2, "random_state": 0}
+
+
+@pytest.fixture
+def two_squares():
+    return make_two_squares(random_state=0)
+
+
+@pytest.fixture
+def three_bands():
+    return make_three_bands()
+
+
+@pytest.fixture
+def scaled_two_squares(two_squares):
+    X, y = two_squares
+    return (X - X.mean(axis=0)) / X.std(axis=0), y
+
+
+@pytest.fixture
+def rng():
+    return np.random.RandomState(0)
