@@ -11,9 +11,12 @@ from sklearn.exceptions import ConvergenceWarning
 
 from sktoynet.exceptions import TrainingDivergedError, UnscaledInputWarning
 
-#: A feature is "unscaled" when |mean| > MEAN_LIMIT std or std is outside STD_RANGE.
+#: A feature is "unscaled" when |mean| > MEAN_LIMIT std, its std is outside
+#: STD_RANGE, or it has values beyond +-VALUE_LIMIT (where tanh and sigmoid
+#: units saturate from the first epoch).
 MEAN_LIMIT = 3.0
 STD_RANGE = (0.1, 10.0)
+VALUE_LIMIT = 10.0
 
 
 def unscaled_features(X):
@@ -21,7 +24,12 @@ def unscaled_features(X):
     mean = X.mean(axis=0, dtype=np.float64)
     std = X.std(axis=0, dtype=np.float64)
     varying = std > 0
-    far = (np.abs(mean) > MEAN_LIMIT * std) | (std < STD_RANGE[0]) | (std > STD_RANGE[1])
+    far = (
+        (np.abs(mean) > MEAN_LIMIT * std)
+        | (std < STD_RANGE[0])
+        | (std > STD_RANGE[1])
+        | (np.abs(X).max(axis=0, initial=0.0) > VALUE_LIMIT)
+    )
     return np.flatnonzero(varying & far)
 
 
@@ -33,7 +41,8 @@ def warn_if_unscaled(X, estimator_name):
     shown = ", ".join(str(c) for c in columns[:5]) + (", ..." if columns.size > 5 else "")
     warnings.warn(
         f"{estimator_name} got features far from standardised (columns {shown}: "
-        f"|mean| > {MEAN_LIMIT:g} std, or std outside [{STD_RANGE[0]:g}, {STD_RANGE[1]:g}]). "
+        f"|mean| > {MEAN_LIMIT:g} std, std outside [{STD_RANGE[0]:g}, {STD_RANGE[1]:g}] "
+        f"or values beyond +-{VALUE_LIMIT:g}). "
         "Saturated units make a small network stall. Use make_toynet(), which puts a "
         "StandardScaler in front of the network, or scale X yourself.",
         UnscaledInputWarning,
@@ -47,10 +56,11 @@ def warn_if_collapsed(predicted, y, classes, learning_rate, epochs, width):
     if predicted_classes.size != 1 or np.unique(y).size < 2:
         return
     share = float(np.mean(y == predicted_classes[0]))
+    label = classes[predicted_classes[0] : predicted_classes[0] + 1].tolist()[0]
     warnings.warn(
-        f"The network predicts the single class {classes[predicted_classes[0]]!r} for "
-        f"every training sample (training accuracy {share:.3f}, the majority-class "
-        "rate): it has not learned to separate the classes. Try a higher "
+        f"The network predicts the single class {label!r} for "
+        f"every training sample (training accuracy {share:.3f}): it has not learned "
+        "to separate the classes. Try a higher "
         f"learning_rate (now {learning_rate:g}), more epochs (now {epochs}) or a "
         f"larger width (now {width}), and make sure the inputs are scaled "
         "(make_toynet does that).",

@@ -1,0 +1,55 @@
+"""Helpers shared by the benchmark scripts: timing, tables, quiet fits."""
+
+import platform
+import statistics
+import time
+import warnings
+
+from sklearn.exceptions import ConvergenceWarning
+
+
+def machine_description():
+    """One line naming the machine, Python and the Keras backend."""
+    import os
+
+    import sklearn
+
+    from sktoynet._keras import import_keras
+
+    keras = import_keras()
+
+    return (
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, scikit-learn {sklearn.__version__}, "
+        f"Keras {keras.__version__} on {keras.backend.backend()}"
+    )
+
+
+def quiet(function, *args, **kwargs):
+    """Call ``function`` with ConvergenceWarnings silenced (they are expected here)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return function(*args, **kwargs)
+
+
+def median_time(function, repeats):
+    """Median wall time of ``repeats`` calls, and the last result."""
+    times, result = [], None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def print_table(headers, rows):
+    """Print a Markdown table with aligned columns."""
+    cells = [[str(c) for c in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = [
+        "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
+        for row in cells
+    ]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    print("\n".join(lines))
+    print()
