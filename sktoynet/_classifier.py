@@ -56,12 +56,15 @@ class ToyNetClassifier(ScikerasClassifierBase):
     hidden_activation : str, default="tanh"
         Activation of the hidden layer: a Keras name ("relu", "tanh",
         "sigmoid", "elu", ...) or MLPClassifier's "logistic" / "identity".
-    learning_rate : float, default=0.05
-        Learning rate of the optimizer.
+    learning_rate : float, default=0.1
+        Learning rate of the optimizer. Higher than Keras' 0.001 on purpose:
+        at 0.001 a two-unit network sits at 50 % on a toy problem for dozens
+        of epochs.
     optimizer : str, default="adam"
         Name of a Keras optimizer ("adam", "sgd", "rmsprop", "adamw", ...).
-    epochs : int, default=200
-        Maximum number of passes over the training data.
+    epochs : int, default=500
+        Maximum number of passes over the training data; training usually
+        stops well before, when the loss stops improving.
     batch_size : int or "auto", default="auto"
         Rows per mini-batch; "auto" is ``min(200, n_samples)``, as in
         MLPClassifier.
@@ -98,7 +101,7 @@ class ToyNetClassifier(ScikerasClassifierBase):
         The class labels, sorted, in their original dtype.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features, when X was a DataFrame with string column names.
     out_activation_ : {"logistic", "softmax"}
         The head that was chosen: "logistic" (one sigmoid unit) for two
@@ -184,9 +187,9 @@ class ToyNetClassifier(ScikerasClassifierBase):
         *,
         width=8,
         hidden_activation="tanh",
-        learning_rate=0.05,
+        learning_rate=0.1,
         optimizer="adam",
-        epochs=200,
+        epochs=500,
         batch_size="auto",
         n_init=8,
         tol=1e-4,
@@ -424,7 +427,10 @@ class ToyNetClassifier(ScikerasClassifierBase):
         y : ndarray of shape (n_samples,)
             Labels from ``classes_``, in their original dtype.
         """
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        # predict_proba first: before fit it raises NotFittedError, where
+        # reading classes_ first would raise a bare AttributeError.
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
 
     @property
     def model_(self):

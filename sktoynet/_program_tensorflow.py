@@ -50,28 +50,33 @@ class TensorFlowProgram(BaseProgram):
         n_epochs = tf.shape(batches)[0]
         n_batches = tf.shape(batches)[1] // batch_size
 
-        def train_batch(epoch, batch, totals):
-            loss_total, weight_total = totals
-            index = batches[epoch, batch * batch_size : (batch + 1) * batch_size]
-            present = index >= 0
-            index = tf.maximum(index, 0)
-            weights = tf.where(present, tf.gather(w, index), 0.0)
-            with tf.GradientTape() as tape:
-                logits = self.model(tf.gather(X, index), training=True)
-                per_restart, batch_weight = weighted_restart_losses(
-                    logits, tf.gather(y, index), weights, spec.n_outputs
-                )
-                objective = training_objective(per_restart)
-            gradients = tape.gradient(objective, variables)
-            self.optimizer.apply(gradients, variables)
-            return loss_total + per_restart * batch_weight, weight_total + batch_weight
-
         def train_epoch(epoch, records):
             losses, scores = records
+            # Gather the epoch's shuffled rows once; batches are then contiguous slices.
+            order = batches[epoch]
+            present = order >= 0
+            order = tf.maximum(order, 0)
+            X_epoch = tf.reshape(tf.gather(X, order), [n_batches, batch_size, -1])
+            y_epoch = tf.reshape(tf.gather(y, order), [n_batches, batch_size])
+            w_epoch = tf.reshape(tf.where(present, tf.gather(w, order), 0.0),
+                                 [n_batches, batch_size])
+
+            def train_batch(batch, totals):
+                loss_total, weight_total = totals
+                with tf.GradientTape() as tape:
+                    logits = self.model(X_epoch[batch], training=True)
+                    per_restart, batch_weight = weighted_restart_losses(
+                        logits, y_epoch[batch], w_epoch[batch], spec.n_outputs
+                    )
+                    objective = training_objective(per_restart)
+                gradients = tape.gradient(objective, variables)
+                self.optimizer.apply(gradients, variables)
+                return loss_total + per_restart * batch_weight, weight_total + batch_weight
+
             totals = (tf.zeros([spec.n_init]), tf.constant(0.0))
             loss_total, weight_total = tf.while_loop(
                 lambda batch, _: batch < n_batches,
-                lambda batch, totals: (batch + 1, train_batch(epoch, batch, totals)),
+                lambda batch, totals: (batch + 1, train_batch(batch, totals)),
                 (0, totals),
             )[1]
             losses = losses.write(epoch, loss_total / tf.maximum(weight_total, 1e-12))

@@ -8,26 +8,52 @@ parameter names from the instance ``__dict__`` and routes ``**kwargs``.
 
 :class:`ScikerasClassifierBase` keeps the scikeras lineage (so code that
 checks ``isinstance(est, KerasClassifier)`` still works) and restores the
-scikit-learn behaviour that its subclasses rely on. Everything else of
+scikit-learn behaviour that its subclasses rely on, including the order of
+inheritance: ``ClassifierMixin`` is resolved before scikeras' classes and
+``BaseEstimator`` (see :class:`_ClassifierMixinFirst`). Everything else of
 sktoynet goes through this class, so scikeras could be replaced here alone.
 """
 
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils._tags import ClassifierTags
 from sklearn.utils.metaestimators import available_if
 
-from sktoynet._keras import import_keras
+from sktoynet._keras import quiet_framework_import
 
-import_keras()  # scikeras imports Keras at import time: keep it quiet
-
-from scikeras.wrappers import KerasClassifier  # noqa: E402
+with quiet_framework_import():  # scikeras imports Keras (and TensorFlow) at import time
+    from scikeras.wrappers import KerasClassifier
 
 
 def _not_supported(estimator):
     return False
 
 
-class ScikerasClassifierBase(KerasClassifier):
+class _ClassifierMixinFirst(type):
+    """Metaclass that resolves ``ClassifierMixin`` before ``KerasClassifier``.
+
+    scikeras declares ``KerasClassifier(BaseWrapper, ClassifierMixin)``, so
+    ``BaseEstimator`` precedes ``ClassifierMixin`` in the method resolution
+    order and no ordinary subclass can change that (C3 linearisation keeps
+    the order of every base's MRO). scikit-learn expects the mixin first, as
+    in ``MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron)``, so that
+    its ``__sklearn_tags__`` and ``score`` win over ``BaseEstimator``'s.
+
+    Python lets a metaclass compute the MRO (``type.mro``); this one takes
+    the usual C3 order and moves ``ClassifierMixin`` just before
+    ``KerasClassifier``. Only classes built on this metaclass are affected:
+    scikeras itself is left untouched. ``ClassifierMixin`` defines only
+    ``__sklearn_tags__`` (which calls ``super()``) and ``score``, so the move
+    changes nothing else in scikeras' own ``super()`` chains.
+    """
+
+    def mro(cls):
+        order = super().mro()
+        if ClassifierMixin in order and KerasClassifier in order:
+            order.remove(ClassifierMixin)
+            order.insert(order.index(KerasClassifier), ClassifierMixin)
+        return order
+
+
+class ScikerasClassifierBase(KerasClassifier, metaclass=_ClassifierMixinFirst):
     """A scikeras ``KerasClassifier`` that follows scikit-learn's conventions.
 
     Subclasses declare their parameters as keyword arguments of ``__init__``
@@ -46,17 +72,8 @@ class ScikerasClassifierBase(KerasClassifier):
     def __repr__(self, N_CHAR_MAX=700):
         return BaseEstimator.__repr__(self, N_CHAR_MAX=N_CHAR_MAX)
 
-    def score(self, X, y, sample_weight=None):
-        return ClassifierMixin.score(self, X, y, sample_weight=sample_weight)
-
-    def __sklearn_tags__(self):
-        # BaseEstimator precedes ClassifierMixin in scikeras' MRO, so
-        # ClassifierMixin.__sklearn_tags__ never runs: set its tags here.
-        tags = BaseEstimator.__sklearn_tags__(self)
-        tags.estimator_type = "classifier"
-        tags.classifier_tags = ClassifierTags()
-        tags.target_tags.required = True
-        return tags
+    # score and __sklearn_tags__ come from ClassifierMixin, which the
+    # metaclass places before scikeras' classes and BaseEstimator.
 
     # scikeras' incremental API runs its own Keras fit loop; not offered here.
     partial_fit = available_if(_not_supported)(KerasClassifier.partial_fit)

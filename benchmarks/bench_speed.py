@@ -1,0 +1,319 @@
+"""How fast is a sktoynet fit, against its peers measured in the same run?
+
+Sections (each prints a table):
+
+1. fit + predict with defaults on the two toy problems: make_toynet() against
+   StandardScaler + MLPClassifier() and plain scikeras KerasClassifier with the
+   same network, epochs and batch size;
+2. the grid learning_rate {1e-3, 1e-2, 1e-1} x width {2, 4, 8}, cv=5, on
+   make_two_squares, against MLPClassifier, LogisticRegression and plain scikeras;
+3. the cost of restarts: n_init=8 against n_init=1;
+4. growth with data: make_two_squares(n_samples=10_000 ... 1_000_000), fit time
+   and peak memory (each size in a fresh process);
+5. many fits in one process: 100 consecutive fits, time and resident memory.
+
+Run: python benchmarks/bench_speed.py [--skip-scikeras-grid]
+(KERAS_BACKEND=jax python benchmarks/bench_speed.py for the JAX backend.)
+"""
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from _common import machine_description, median_time, print_table, quiet
+from sktoynet import make_toynet
+from sktoynet.datasets import make_three_bands, make_two_squares
+
+GRID = {"learning_rate": [1e-3, 1e-2, 1e-1], "width": [2, 4, 8]}
+PROBLEMS = {
+    "two squares": lambda: make_two_squares(random_state=0),
+    "three bands": make_three_bands,
+}
+
+
+def rss_mb():
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[1])
+    return pages * resource.getpagesize() / 2**20
+
+
+def scikeras_pipeline(epochs, batch_size, width=8, learning_rate=0.1):
+    """Plain scikeras with sktoynet's default network: tanh hidden layer, sigmoid head."""
+    from scikeras.wrappers import KerasClassifier
+
+    from sktoynet._keras import import_keras
+
+    keras = import_keras()
+
+    def build(meta, width, learning_rate):
+        model = keras.Sequential(
+            [
+                keras.Input((meta["n_features_in_"],)),
+                keras.layers.Dense(width, activation="tanh"),
+                keras.layers.Dense(1, activation="sigmoid"),
+            ]
+        )
+        model.compile(keras.optimizers.Adam(learning_rate), "binary_crossentropy")
+        return model
+
+    return make_pipeline(
+        StandardScaler(),
+        KerasClassifier(
+            build,
+            model__width=width,
+            model__learning_rate=learning_rate,
+            epochs=epochs,
+            batch_size=batch_size,
+            verbose=0,
+        ),
+    )
+
+
+def fit_predict(model, X, y):
+    def run():
+        fitted = quiet(model.fit, X, y)
+        fitted.predict(X)
+        return fitted
+
+    return run
+
+
+def section_default_fit(repeats):
+    print(f"## 1. fit + predict, default settings (median of {repeats})\n")
+    rows = []
+    for name, load in PROBLEMS.items():
+        X, y = load()
+        quiet(make_toynet(random_state=0).fit, X, y)  # one-off compile, reported separately
+        toynet_time, fitted = median_time(fit_predict(make_toynet(random_state=0), X, y), repeats)
+        epochs = fitted[-1].n_iter_
+        mlp_time, _ = median_time(
+            fit_predict(make_pipeline(StandardScaler(), MLPClassifier(random_state=0)), X, y),
+            repeats,
+        )
+        scikeras_time, _ = median_time(fit_predict(scikeras_pipeline(epochs, 200), X, y), 3)
+        rows.append(
+            [
+                name,
+                f"{toynet_time:.3f} s",
+                f"{mlp_time:.3f} s",
+                f"{scikeras_time:.3f} s ({epochs} epochs)",
+                f"{toynet_time / mlp_time:.2f}x",
+                f"{scikeras_time / toynet_time:.0f}x",
+            ]
+        )
+    print_table(
+        [
+            "problem",
+            "make_toynet()",
+            "MLPClassifier()",
+            "plain scikeras, same net",
+            "sktoynet / MLP",
+            "scikeras / sktoynet",
+        ],
+        rows,
+    )
+
+
+def section_grid(skip_scikeras):
+    print("## 2. grid search: learning rate x width, cv=5, make_two_squares\n")
+    X, y = make_two_squares(random_state=0)
+    searches = {
+        "make_toynet()": GridSearchCV(
+            make_toynet(random_state=0),
+            {f"toynetclassifier__{k}": v for k, v in GRID.items()},
+            cv=5,
+        ),
+        "MLPClassifier(adam, max_iter=200)": GridSearchCV(
+            make_pipeline(StandardScaler(), MLPClassifier(random_state=0)),
+            {
+                "mlpclassifier__learning_rate_init": GRID["learning_rate"],
+                "mlpclassifier__hidden_layer_sizes": [(w,) for w in GRID["width"]],
+            },
+            cv=5,
+        ),
+        "LogisticRegression (9 values of C)": GridSearchCV(
+            make_pipeline(StandardScaler(), LogisticRegression()),
+            {"logisticregression__C": np.logspace(-3, 3, 9)},
+            cv=5,
+        ),
+    }
+    times = {}
+    for label, search in searches.items():
+        start = time.perf_counter()
+        quiet(search.fit, X, y)
+        times[label] = (time.perf_counter() - start, search.best_score_)
+    epochs = int(np.median([searches["make_toynet()"].best_estimator_[-1].n_iter_]))
+    if not skip_scikeras:
+        scikeras_search = GridSearchCV(
+            scikeras_pipeline(epochs, 200),
+            {
+                "kerasclassifier__model__learning_rate": GRID["learning_rate"],
+                "kerasclassifier__model__width": GRID["width"],
+            },
+            cv=5,
+        )
+        start = time.perf_counter()
+        quiet(scikeras_search.fit, X, y)
+        times[f"plain scikeras, {epochs} epochs"] = (
+            time.perf_counter() - start,
+            scikeras_search.best_score_,
+        )
+    toynet_time = times["make_toynet()"][0]
+    mlp_time = times["MLPClassifier(adam, max_iter=200)"][0]
+    rows = [
+        [label, f"{wall:.1f} s", f"{score:.3f}", f"{wall / toynet_time:.2f}x"]
+        for label, (wall, score) in times.items()
+    ]
+    print_table(["search", "wall", "best CV score", "wall / sktoynet"], rows)
+    print(f"sktoynet grid / MLPClassifier grid: {toynet_time / mlp_time:.2f}x\n")
+
+
+def section_restarts(repeats):
+    print(f"## 3. cost of restarts: n_init=8 against n_init=1 (median of {repeats})\n")
+    rows = []
+    for name, load in PROBLEMS.items():
+        X, y = load()
+        timings = {}
+        for n_init in (1, 8):
+            # A fixed number of epochs, so that the stopping rule does not blur the cost.
+            model = make_toynet(n_init=n_init, epochs=100, tol=0.0, random_state=0)
+            quiet(model.fit, X, y)  # compile
+            timings[n_init], _ = median_time(fit_predict(model, X, y), repeats)
+        rows.append(
+            [name, f"{timings[1]:.3f} s", f"{timings[8]:.3f} s", f"{timings[8] / timings[1]:.2f}x"]
+        )
+    print_table(["problem (100 epochs)", "n_init=1", "n_init=8", "ratio"], rows)
+
+
+def child_growth(n_samples):
+    """Run in a fresh process: fit one size, report time and memory."""
+    X_small, y_small = make_two_squares(n_samples=400, random_state=0)
+    quiet(make_toynet(epochs=2, tol=0.0, random_state=0).fit, X_small, y_small)
+    X, y = make_two_squares(n_samples=n_samples, random_state=0)
+    baseline = rss_mb()
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    model = make_toynet(epochs=5, tol=0.0, random_state=0)
+    start = time.perf_counter()
+    quiet(model.fit, X, y)
+    elapsed = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {
+                "time": elapsed,
+                "baseline": baseline,
+                "peak": max(peak, peak_before),
+                "x32_mb": X.astype(np.float32).nbytes / 2**20,
+            }
+        )
+    )
+
+
+def section_growth():
+    print("## 4. growth with data: make_two_squares, 5 epochs, defaults otherwise\n")
+    rows = []
+    previous = None
+    for n_samples in (10_000, 100_000, 1_000_000):
+        output = (
+            subprocess.run(
+                [sys.executable, __file__, "--child-growth", str(n_samples)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        result = json.loads(output)
+        extra = result["peak"] - result["baseline"]
+        rows.append(
+            [
+                f"{n_samples:,}",
+                f"{result['time']:.2f} s",
+                "" if previous is None else f"{result['time'] / previous:.1f}x",
+                f"{result['x32_mb']:.1f} MB",
+                f"{result['baseline']:.0f} MB",
+                f"{extra:.0f} MB ({extra / result['x32_mb']:.1f}x X)",
+            ]
+        )
+        previous = result["time"]
+    print_table(
+        [
+            "rows",
+            "fit time",
+            "vs previous",
+            "X as float32",
+            "RSS before fit",
+            "peak growth during fit",
+        ],
+        rows,
+    )
+
+
+def section_many_fits(n_fits):
+    print(f"## 5. {n_fits} consecutive fits in one process (make_two_squares, defaults)\n")
+    X, y = make_two_squares(random_state=0)
+    times, memory = [], [rss_mb()]
+    for seed in range(n_fits):
+        start = time.perf_counter()
+        quiet(make_toynet(random_state=seed).fit, X, y)
+        times.append(time.perf_counter() - start)
+        memory.append(rss_mb())
+    first, last = statistics.median(times[:10]), statistics.median(times[-10:])
+    growth = memory[-1] - memory[1]
+    print_table(
+        [
+            "median of first 10",
+            "median of last 10",
+            "last / first",
+            "RSS after fit 1",
+            f"RSS after fit {n_fits}",
+            "growth",
+        ],
+        [
+            [
+                f"{first:.3f} s",
+                f"{last:.3f} s",
+                f"{last / first:.2f}x",
+                f"{memory[1]:.0f} MB",
+                f"{memory[-1]:.0f} MB",
+                f"{growth:+.0f} MB",
+            ]
+        ],
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--skip-scikeras-grid",
+        action="store_true",
+        help="skip the slow plain-scikeras grid (about 5 minutes)",
+    )
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--child-growth", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_growth:
+        child_growth(args.child_growth)
+        return
+    print(f"Machine: {machine_description()}\n")
+    section_default_fit(args.repeats)
+    section_grid(args.skip_scikeras_grid)
+    section_restarts(args.repeats)
+    section_growth()
+    section_many_fits(100)
+
+
+if __name__ == "__main__":
+    main()

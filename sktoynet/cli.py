@@ -1,0 +1,209 @@
+"""The ``sktoynet`` command line (also ``python -m sktoynet``).
+
+``sktoynet compare`` grid-searches sktoynet, LogisticRegression and
+MLPClassifier on the same stratified folds, prints a table per problem and
+writes a report (tables, figures, index.html). Bad input ends with one line
+on stderr and exit status 2.
+"""
+
+import argparse
+import sys
+import time
+
+from sktoynet import __version__
+from sktoynet._cli_datasets import (
+    DEFAULT_DATASETS,
+    NAMED_DATASETS,
+    DataError,
+    load_csv,
+    load_named,
+)
+
+#: Where ``sktoynet compare`` writes its report unless told otherwise.
+DEFAULT_OUT = "sktoynet-report"
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+def build_parser():
+    """The argument parser of the ``sktoynet`` command."""
+    parser = argparse.ArgumentParser(
+        prog="sktoynet",
+        description="A tiny Keras-network classifier for scikit-learn, and a fair "
+        "comparison of it with LogisticRegression and MLPClassifier.",
+    )
+    parser.add_argument("--version", action="version", version=f"sktoynet {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    compare = commands.add_parser(
+        "compare",
+        help="grid-search sktoynet, LogisticRegression and MLPClassifier side by side",
+        description="Grid-search sktoynet (learning_rate x width), LogisticRegression (C) "
+        "and MLPClassifier (learning_rate_init x hidden_layer_sizes), each behind a "
+        "StandardScaler, on the same stratified cross-validation folds. Prints one table "
+        "per problem and writes a report. Without --dataset or --data, runs on the two "
+        "built-in toy problems (two_squares, three_bands).",
+        epilog=f"Example: sktoynet compare --dataset moons --dataset xor --out {DEFAULT_OUT}",
+    )
+    source = compare.add_argument_group("data (default: --dataset two_squares three_bands)")
+    source.add_argument(
+        "--dataset",
+        action="append",
+        choices=list(NAMED_DATASETS),
+        metavar="NAME",
+        help="a built-in problem; repeat for several. One of: " + ", ".join(NAMED_DATASETS),
+    )
+    source.add_argument(
+        "--data", metavar="FILE.csv", help="your own CSV file: numeric features and a target"
+    )
+    source.add_argument("--target", metavar="COLUMN", help="the label column of --data")
+    search = compare.add_argument_group("search")
+    search.add_argument(
+        "--cv", type=_at_least_two, default=5, metavar="K", help="stratified folds (default: 5)"
+    )
+    search.add_argument(
+        "--scoring",
+        default="accuracy",
+        metavar="NAME",
+        help="a scikit-learn scorer name (default: accuracy)",
+    )
+    search.add_argument(
+        "--n-jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="parallel fits per grid search (default: one process)",
+    )
+    search.add_argument(
+        "--random-state",
+        type=int,
+        default=0,
+        metavar="SEED",
+        help="seed of the folds, the networks and the generated data (default: 0)",
+    )
+    search.add_argument(
+        "--quick",
+        action="store_true",
+        help="smaller grids and shorter training: a first look in seconds",
+    )
+    output = compare.add_argument_group("output")
+    output.add_argument(
+        "--out",
+        default=DEFAULT_OUT,
+        metavar="DIR",
+        help="folder for the report: results.csv, results.md, PNG figures and index.html "
+        f"(default: ./{DEFAULT_OUT})",
+    )
+    output.add_argument("--no-report", action="store_true", help="print the tables only")
+    output.add_argument("--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+def _at_least_two(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"needs at least 2 folds, got {value}")
+    return value
+
+
+def main(argv=None) -> int:
+    """Run the ``sktoynet`` command; returns the exit status.
+
+    Parameters
+    ----------
+    argv : list of str, default=None
+        The arguments, without the program name; None reads ``sys.argv``.
+
+    Returns
+    -------
+    status : int
+        0 on success, 2 on bad input (with one line on stderr), 130 when
+        interrupted.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "compare":
+            return _compare(args, parser)
+    except (DataError, ValueError, FloatingPointError, OSError) as exc:
+        return _fail(exc)
+    except KeyboardInterrupt:
+        print("sktoynet: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return EXIT_USAGE  # pragma: no cover - argparse requires a command
+
+
+def _fail(exc):
+    message = " ".join(str(exc).split()) or type(exc).__name__
+    print(f"sktoynet: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _load_problems(args, parser):
+    if args.target is not None and args.data is None:
+        parser.error("--target needs --data FILE.csv")
+    if args.data is not None:
+        if args.target is None:
+            parser.error("--data needs --target COLUMN (the label column)")
+        if args.dataset:
+            parser.error("use either --data or --dataset, not both")
+        return [load_csv(args.data, args.target)]
+    names = list(dict.fromkeys(args.dataset or DEFAULT_DATASETS))
+    return [load_named(name, random_state=args.random_state) for name in names]
+
+
+def _compare(args, parser):
+    from sklearn.metrics import get_scorer
+
+    from sktoynet.comparison import check_target, compare, default_models
+
+    problems = _load_problems(args, parser)
+    get_scorer(args.scoring)  # an unknown name fails now, not after minutes of fitting
+    for problem in problems:
+        try:
+            check_target(problem.y, args.cv)
+        except ValueError as exc:
+            raise DataError(f"{problem.title}: {exc}") from exc
+
+    from sktoynet._report import Section, format_table, write_report
+
+    settings = (
+        f"{args.cv}-fold stratified cross-validation (shuffled, random_state="
+        f"{args.random_state}), scoring={args.scoring}" + (", quick grids" if args.quick else "")
+    )
+    print(f"sktoynet {__version__}: {settings}")
+    sections = []
+    for problem in problems:
+        print(f"\n== {problem.title}: {problem.description}\n   ({problem.summary})", flush=True)
+        started = time.perf_counter()
+        result = compare(
+            problem.X,
+            problem.y,
+            models=default_models(args.random_state, quick=args.quick),
+            cv=args.cv,
+            scoring=args.scoring,
+            n_jobs=args.n_jobs,
+            random_state=args.random_state,
+            progress=not args.quiet,
+        )
+        print(format_table(result.table))
+        leaders = result.leaders_
+        best_score = result.table["mean_test_score"].max()
+        tie = " (tie)" if len(leaders) > 1 else ""
+        print(
+            f"   best CV {args.scoring}: {best_score:.3f}, {', '.join(leaders)}{tie}"
+            f"  [{time.perf_counter() - started:.1f} s]",
+            flush=True,
+        )
+        sections.append(Section(problem, result))
+
+    if not args.no_report:
+        written, notes = write_report(args.out, sections, settings=settings)
+        for note in notes:
+            print(f"sktoynet: note: {note}", file=sys.stderr)
+        index = next(path for path in written if path.name == "index.html")
+        print(f"\nreport: {index} ({len(written)} files in {args.out})")
+    return 0

@@ -1,0 +1,34 @@
+"""Helpers shared by the compatibility, persistence and reproducibility tests."""
+
+import subprocess
+import sys
+import textwrap
+import warnings
+from pathlib import Path
+
+from sklearn.exceptions import ConvergenceWarning
+
+from sktoynet.exceptions import UnscaledInputWarning
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def quiet_fit(estimator, X, y, **fit_params):
+    """Fit, hiding the convergence and scaling warnings of short test fits."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", UnscaledInputWarning)
+        return estimator.fit(X, y, **fit_params)
+
+
+def run_in_fresh_process(code, cwd):
+    """Run ``code`` in a new Python interpreter (this one's), failing loudly on error."""
+    completed = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return completed.stdout
