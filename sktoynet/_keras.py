@@ -23,9 +23,7 @@ _QUIETED_BY_SKTOYNET = "SKTOYNET_QUIETED_TF"
 
 
 def _user_chose_verbosity():
-    return (
-        "TF_CPP_MIN_LOG_LEVEL" in os.environ and os.environ.get(_QUIETED_BY_SKTOYNET) != "1"
-    )
+    return "TF_CPP_MIN_LOG_LEVEL" in os.environ and os.environ.get(_QUIETED_BY_SKTOYNET) != "1"
 
 
 @contextmanager
@@ -60,9 +58,7 @@ def quiet_framework_import():
         with _native_stderr_dropped():
             yield
     for warning in caught:
-        warnings.warn_explicit(
-            warning.message, warning.category, warning.filename, warning.lineno
-        )
+        warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
     if "tensorflow" in sys.modules:
         logging.getLogger("tensorflow").setLevel(logging.ERROR)
 

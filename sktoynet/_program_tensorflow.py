@@ -58,8 +58,9 @@ class TensorFlowProgram(BaseProgram):
             order = tf.maximum(order, 0)
             X_epoch = tf.reshape(tf.gather(X, order), [n_batches, batch_size, -1])
             y_epoch = tf.reshape(tf.gather(y, order), [n_batches, batch_size])
-            w_epoch = tf.reshape(tf.where(present, tf.gather(w, order), 0.0),
-                                 [n_batches, batch_size])
+            w_epoch = tf.reshape(
+                tf.where(present, tf.gather(w, order), 0.0), [n_batches, batch_size]
+            )
 
             def train_batch(batch, totals):
                 loss_total, weight_total = totals
