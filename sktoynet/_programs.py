@@ -171,7 +171,9 @@ class BaseProgram:
         self.model = build_stacked_network(key.spec)
         self.optimizer = make_optimizer(key.optimizer)
         self.optimizer.build(self.model.trainable_variables)
-        self._initial_optimizer_state = [np.array(v.numpy()) for v in self.optimizer.variables]
+        self._initial_optimizer_state = [
+            np.array(ops.convert_to_numpy(v.value)) for v in self.optimizer.variables
+        ]
         self._width = key.spec.width
 
     def reset(self, stacked_weights, learning_rate):

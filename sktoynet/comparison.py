@@ -83,13 +83,13 @@ def default_models(random_state=None, *, quick=False):
         toynet = make_toynet(random_state=random_state)
         # The two networks get the same grid: learning rates x hidden units.
         toynet_grid = {
-            "toynetclassifier__learning_rate": [0.01, 0.1],
-            "toynetclassifier__width": [2, 8],
+            "toynetclassifier__learning_rate": [0.001, 0.01, 0.1],
+            "toynetclassifier__width": [2, 4, 8],
         }
         c_grid = [0.01, 0.1, 1.0, 10.0, 100.0]
         mlp_grid = {
-            "mlpclassifier__learning_rate_init": [0.01, 0.1],
-            "mlpclassifier__hidden_layer_sizes": [(2,), (8,)],
+            "mlpclassifier__learning_rate_init": [0.001, 0.01, 0.1],
+            "mlpclassifier__hidden_layer_sizes": [(2,), (4,), (8,)],
         }
     return {
         "sktoynet": (toynet, toynet_grid),

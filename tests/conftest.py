@@ -1,6 +1,12 @@
 """Shared fixtures and fast settings for the test suite."""
 
-import numpy as np
+import os
+
+# scikit-learn's array-API estimator check (run on NumPy inputs for estimators
+# without array-API support) needs SciPy's array-API mode, set before SciPy loads.
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
+
+import numpy as np  # noqa: E402
 import pytest
 
 from sktoynet.datasets import make_three_bands, make_two_squares
