@@ -1,5 +1,6 @@
 """ToyNetClassifier: a one-hidden-layer Keras network that just works on toy data."""
 
+from dataclasses import replace
 from numbers import Integral, Real
 
 import numpy as np
@@ -250,7 +251,7 @@ class ToyNetClassifier(ScikerasClassifierBase):
         if classes.size < 2:
             raise ValueError(
                 "ToyNetClassifier needs samples of at least 2 classes in the data, but "
-                f"the data contains only one class: {classes[0]!r}."
+                f"the data contains only one class: {classes.tolist()[0]!r}."
             )
         sample_weight = self._training_weights(X, y, sample_weight)
         _diagnostics.warn_if_unscaled(X, type(self).__name__)
@@ -367,12 +368,7 @@ class ToyNetClassifier(ScikerasClassifierBase):
         self.history_ = {"loss": self.loss_curve_}
         if outcome.validation_curves is not None:
             self.history_["val_accuracy"] = self.validation_scores_
-        self._network_spec = NetworkSpec(
-            n_features=spec.n_features,
-            width=spec.width,
-            n_outputs=spec.n_outputs,
-            hidden_activation=spec.hidden_activation,
-        )
+        self._network_spec = replace(spec, n_init=1)  # the kept network alone
         self._keras_model = None
 
     def _print_epoch(self, epoch, loss):

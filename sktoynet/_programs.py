@@ -141,12 +141,6 @@ def get_program(key):
     return program
 
 
-def clear_program_cache():
-    """Drop every cached program (and the Keras models and graphs they hold)."""
-    _PROGRAMS.clear()
-    keras.backend.clear_session()
-
-
 def pad_rows(array, n_rows):
     """``array`` with zero rows appended up to ``n_rows`` rows."""
     if array.shape[0] == n_rows:
