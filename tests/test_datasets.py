@@ -36,3 +36,16 @@ def test_three_bands_matches_the_scenario():
     np.testing.assert_array_equal(X[100:200, 0], np.linspace(11, 20, 100))
     np.testing.assert_array_equal(X[200:, 0], np.linspace(21, 30, 100))
     np.testing.assert_array_equal(y, np.r_[np.zeros(100), np.ones(100), np.zeros(100)])
+
+
+def test_importing_the_package_and_datasets_does_not_load_keras():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sktoynet, sktoynet.datasets; "
+        "print(sorted(m for m in ('keras', 'tensorflow', 'jax', 'scikeras') if m in sys.modules))"
+    )
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "[]"
