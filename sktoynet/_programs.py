@@ -184,7 +184,7 @@ class BaseProgram:
         mask = (np.arange(self.key.spec.width) < self._width).astype(np.float32)
         optimizer_state = [value.copy() for value in self._initial_optimizer_state]
         for index, variable in enumerate(self.optimizer.variables):
-            if variable is self.optimizer._learning_rate:
+            if variable.name == "learning_rate":  # a variable: no retracing per value
                 optimizer_state[index] = np.asarray(learning_rate, dtype=np.float32)
         self._assign(weights, mask, optimizer_state)
 
