@@ -148,9 +148,11 @@ def _new_figure(width, height):
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def _save(figure, path):
-    figure.savefig(path, dpi=100)
-    return path
+def _add_figure(section, written, out_dir, figure, file_name, caption):
+    """Save ``figure`` as ``file_name`` and list it, with its caption, in the section."""
+    figure.savefig(out_dir / file_name, dpi=100)
+    written.append(out_dir / file_name)
+    section.figures.append((file_name, caption))
 
 
 def _write_figures(out_dir, section):
@@ -186,10 +188,13 @@ def _write_figures(out_dir, section):
             "plane of its first two principal components, through its mean: a 2-D slice of "
             "each model's decision function, not the whole of it."
         )
-    boundary_file = f"{name}-decision-boundaries.png"
-    written.append(_save(figure, out_dir / boundary_file))
-    section.figures.append(
-        (boundary_file, "What each model's best estimator (refitted on all rows) predicts.")
+    _add_figure(
+        section,
+        written,
+        out_dir,
+        figure,
+        f"{name}-decision-boundaries.png",
+        "What each model's best estimator (refitted on all rows) predicts.",
     )
 
     toynets = [model for model, est in estimators.items() if _is_toynet(est)]
@@ -208,14 +213,14 @@ def _write_figures(out_dir, section):
         except ValueError as exc:
             section.notes.append(f"No score heatmap for {model}: {exc}.")
         else:
-            heatmap_file = f"{name}-{_slug(model)}-score-heatmap.png"
-            written.append(_save(figure, out_dir / heatmap_file))
-            section.figures.append(
-                (
-                    heatmap_file,
-                    f"{model}: cross-validated score and mean fit time over the grid "
-                    "(the first grid point's time includes the one-off compilation).",
-                )
+            _add_figure(
+                section,
+                written,
+                out_dir,
+                figure,
+                f"{name}-{_slug(model)}-score-heatmap.png",
+                f"{model}: cross-validated score and mean fit time over the grid "
+                "(the first grid point's time includes the one-off compilation).",
             )
 
         figure = _new_figure(6.5, 4.2)
@@ -226,14 +231,14 @@ def _write_figures(out_dir, section):
             ax=ax,
             title=f"{model}, best fit ({_short(best)})",
         )
-        loss_file = f"{name}-{_slug(model)}-loss-curves.png"
-        written.append(_save(figure, out_dir / loss_file))
-        section.figures.append(
-            (
-                loss_file,
-                f"{model}: training loss of the best estimator, refitted on all rows; "
-                "crosses mark where the other random restarts ended.",
-            )
+        _add_figure(
+            section,
+            written,
+            out_dir,
+            figure,
+            f"{name}-{_slug(model)}-loss-curves.png",
+            f"{model}: training loss of the best estimator, refitted on all rows; "
+            "crosses mark where the other random restarts ended.",
         )
     return written
 
