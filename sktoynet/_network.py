@@ -24,6 +24,17 @@ ops = keras.ops
 ACTIVATION_ALIASES = {"logistic": "sigmoid", "identity": "linear"}
 
 
+def to_numpy(tensor):
+    """A NumPy copy of a backend tensor or variable.
+
+    TensorFlow's tensors and variables are read through their ``numpy()``
+    method: ``np.array`` on them takes a path that NumPy 2 deprecates, with a
+    DeprecationWarning on every call.
+    """
+    read = getattr(tensor, "numpy", None)
+    return np.array(read() if callable(read) else tensor)
+
+
 def keras_activation_name(name):
     """The Keras name of a hidden activation, accepting MLPClassifier's names."""
     return ACTIVATION_ALIASES.get(name, name)
@@ -174,7 +185,7 @@ def predict_logits(X, coefs, intercepts, hidden_activation, chunk_rows=65536):
     for start in range(0, X.shape[0], chunk_rows):
         block = ops.convert_to_tensor(X[start : start + chunk_rows], dtype="float32")
         hidden = activation(ops.matmul(block, coefs[0]) + intercepts[0])
-        parts.append(ops.convert_to_numpy(ops.matmul(hidden, coefs[1]) + intercepts[1]))
+        parts.append(to_numpy(ops.matmul(hidden, coefs[1]) + intercepts[1]))
     if not parts:
         return np.zeros((0, coefs[1].shape[1]), dtype=np.float32)
     return np.concatenate(parts)

@@ -159,14 +159,14 @@ class BaseProgram:
     """
 
     def __init__(self, key):
-        from sktoynet._network import build_stacked_network
+        from sktoynet._network import build_stacked_network, to_numpy
 
         self.key = key
         self.model = build_stacked_network(key.spec)
         self.optimizer = make_optimizer(key.optimizer)
         self.optimizer.build(self.model.trainable_variables)
         self._initial_optimizer_state = [
-            np.array(ops.convert_to_numpy(v.value)) for v in self.optimizer.variables
+            to_numpy(variable.value) for variable in self.optimizer.variables
         ]
         self._width = key.spec.width
 

@@ -11,6 +11,13 @@ from sklearn.utils.estimator_checks import (
 
 from sktoynet import ToyNetClassifier
 
+#: The checks fit on unscaled data for 20 epochs on purpose; the advice these two
+#: warnings give is tested where it matters (tests/test_training.py), not here.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning"),
+    pytest.mark.filterwarnings("ignore::sktoynet.exceptions.UnscaledInputWarning"),
+]
+
 #: Fast settings for the checks, spelled out so that a change of the defaults
 #: does not change what the checks see. ``check_classifiers_train`` and
 #: ``check_class_weight_classifiers`` still need a network that learns.

@@ -10,9 +10,9 @@ from sktoynet.datasets import make_three_bands, make_two_squares
 keras = import_keras()
 
 
-def plain_keras_accuracy(X, y, head, loss, optimizer, epochs, targets):
+def plain_keras_accuracy(X, y, head, loss, optimizer, epochs, targets, seed=0):
     """The askers' network: Dense(2, sigmoid) -> head, seeded, batch 32."""
-    keras.utils.set_random_seed(0)
+    keras.utils.set_random_seed(seed)
     model = keras.Sequential(
         [keras.Input((X.shape[1],)), keras.layers.Dense(2, activation="sigmoid"), head]
     )
@@ -26,16 +26,22 @@ def plain_keras_accuracy(X, y, head, loss, optimizer, epochs, targets):
 def test_two_squares_plain_keras_is_stuck_at_half_and_sktoynet_is_not():
     X, y = make_two_squares(random_state=0)
     encoded = y - 1  # the asker had already label-encoded
-    accuracy = plain_keras_accuracy(
-        X,
-        encoded,
-        keras.layers.Dense(2, activation="softmax"),
-        "categorical_crossentropy",
-        keras.optimizers.Adam(learning_rate=1e-3),
-        epochs=5,
-        targets=keras.utils.to_categorical(encoded, 2),
-    )
-    assert accuracy == 0.5  # one class predicted for every row
+    accuracies = [
+        plain_keras_accuracy(
+            X,
+            encoded,
+            keras.layers.Dense(2, activation="softmax"),
+            "categorical_crossentropy",
+            keras.optimizers.Adam(learning_rate=1e-3),
+            epochs=5,
+            targets=keras.utils.to_categorical(encoded, 2),
+            seed=seed,
+        )
+        for seed in range(5)
+    ]
+    # One class predicted for every row. "Most seeds", as the scenario says: a seed whose
+    # outputs sit within float round-off of the tie can tip a few rows on another CPU.
+    assert sum(accuracy == 0.5 for accuracy in accuracies) >= 4, accuracies
 
     model = make_toynet(random_state=0).fit(X, y)  # raw labels 1 and 2
     assert model.score(X, y) == 1.0
