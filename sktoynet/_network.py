@@ -24,29 +24,9 @@ ops = keras.ops
 ACTIVATION_ALIASES = {"logistic": "sigmoid", "identity": "linear"}
 
 
-def to_numpy(tensor):
-    """A NumPy copy of a backend tensor or variable.
-
-    TensorFlow's tensors and variables are read through their ``numpy()``
-    method: ``np.array`` on them takes a path that NumPy 2 deprecates, with a
-    DeprecationWarning on every call.
-    """
-    read = getattr(tensor, "numpy", None)
-    return np.array(read() if callable(read) else tensor)
-
-
 def keras_activation_name(name):
     """The Keras name of a hidden activation, accepting MLPClassifier's names."""
     return ACTIVATION_ALIASES.get(name, name)
-
-
-def is_known_activation(name):
-    """Whether Keras knows the activation ``name`` (or its MLPClassifier alias)."""
-    try:
-        keras.activations.get(keras_activation_name(name))
-    except (ValueError, TypeError):
-        return False
-    return True
 
 
 @dataclass(frozen=True)
@@ -176,16 +156,3 @@ def unstack_weights(stacked_weights, index):
     coefs = [np.array(kernel1[index]), np.array(kernel2[index])]
     intercepts = [np.array(bias1[index]), np.array(bias2[index])]
     return coefs, intercepts
-
-
-def predict_logits(X, coefs, intercepts, hidden_activation, chunk_rows=65536):
-    """Output logits of one network for ``X``, computed in chunks of rows."""
-    activation = keras.activations.get(keras_activation_name(hidden_activation))
-    parts = []
-    for start in range(0, X.shape[0], chunk_rows):
-        block = ops.convert_to_tensor(X[start : start + chunk_rows], dtype="float32")
-        hidden = activation(ops.matmul(block, coefs[0]) + intercepts[0])
-        parts.append(to_numpy(ops.matmul(hidden, coefs[1]) + intercepts[1]))
-    if not parts:
-        return np.zeros((0, coefs[1].shape[1]), dtype=np.float32)
-    return np.concatenate(parts)

@@ -150,6 +150,17 @@ def pad_rows(array, n_rows):
     return padded
 
 
+def to_numpy(tensor):
+    """A NumPy copy of a backend tensor or variable.
+
+    TensorFlow's tensors and variables are read through their ``numpy()``
+    method: ``np.array`` on them takes a path that NumPy 2 deprecates, with a
+    DeprecationWarning on every call.
+    """
+    read = getattr(tensor, "numpy", None)
+    return np.array(read() if callable(read) else tensor)
+
+
 class BaseProgram:
     """The part of a program that does not depend on the backend.
 
@@ -159,7 +170,7 @@ class BaseProgram:
     """
 
     def __init__(self, key):
-        from sktoynet._network import build_stacked_network, to_numpy
+        from sktoynet._network import build_stacked_network
 
         self.key = key
         self.model = build_stacked_network(key.spec)
