@@ -42,6 +42,21 @@ def median_time(function, repeats):
     return statistics.median(times), result
 
 
+def interleaved_median_times(functions, rounds):
+    """Median wall time of each function, calling them in turn for ``rounds`` rounds.
+
+    Taking turns spreads any drift in the machine's load over all of them,
+    so their ratio is fairer than that of medians taken one after the other.
+    """
+    times = {name: [] for name in functions}
+    for _ in range(rounds):
+        for name, function in functions.items():
+            start = time.perf_counter()
+            function()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
 def print_table(headers, rows):
     """Print a Markdown table with aligned columns."""
     cells = [[str(c) for c in headers]] + [[str(c) for c in row] for row in rows]

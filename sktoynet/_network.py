@@ -82,8 +82,18 @@ class StackedDense(keras.layers.Layer):
             )
 
     def call(self, inputs):
-        equation = "bsi,sio->bso" if self.stacked_input else "bi,sio->bso"
-        outputs = self.activation(ops.einsum(equation, inputs, self.kernel) + self.bias)
+        if self.stacked_input:
+            outputs = ops.einsum("bsi,sio->bso", inputs, self.kernel)
+        else:
+            # A shared input meets all weight sets in one matrix product, with the
+            # sets laid side by side: (in, n_stack * units). XLA runs this faster
+            # than the equivalent einsum, which it lowers to a batched product.
+            n_stack, n_in, units = self.kernel.shape
+            side_by_side = ops.reshape(
+                ops.transpose(self.kernel, (1, 0, 2)), (n_in, n_stack * units)
+            )
+            outputs = ops.reshape(ops.matmul(inputs, side_by_side), (-1, n_stack, units))
+        outputs = self.activation(outputs + self.bias)
         if self.unit_mask:
             outputs = outputs * self.mask
         return outputs
