@@ -7,12 +7,12 @@ Here the whole loop over a chunk of epochs and their mini-batches is one
 every later fit.
 """
 
-import numpy as np
 import tensorflow as tf
 
 from sktoynet._programs import (
     BaseProgram,
     restart_accuracies,
+    to_numpy,
     training_objective,
     weighted_restart_losses,
 )
@@ -34,7 +34,7 @@ class TensorFlowProgram(BaseProgram):
             variable.assign(value)
 
     def _current_weights(self):
-        return [np.array(v.numpy()) for v in self.model.trainable_variables]
+        return [to_numpy(variable.value) for variable in self.model.trainable_variables]
 
     def _bind(self, *arrays):
         self._data = [tf.constant(array) for array in arrays]

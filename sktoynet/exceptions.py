@@ -12,8 +12,9 @@ class UnscaledInputWarning(UserWarning):
 
     Raised by :class:`~sktoynet.ToyNetClassifier` when it is used without
     :func:`~sktoynet.make_toynet` (or another scaler) on such data: a column
-    whose mean is more than 3 standard deviations away from zero, or whose
-    standard deviation is below 0.1 or above 10. The message names the
+    whose mean is more than 3 standard deviations away from zero, whose
+    standard deviation is below 0.1 or above 10, or which has values beyond
+    +-10 (where tanh and sigmoid units saturate). The message names the
     columns.
 
     See Also
