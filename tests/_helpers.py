@@ -12,6 +12,9 @@ from sktoynet.exceptions import UnscaledInputWarning
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
+#: Settings that keep a fit to a few hundredths of a second in tests.
+FAST_PARAMS = {"epochs": 30, "n_init": 2, "random_state": 0}
+
 
 def quiet_fit(estimator, X, y, **fit_params):
     """Fit, hiding the convergence and scaling warnings of short test fits."""

@@ -11,9 +11,6 @@ import pytest
 
 from sktoynet.datasets import make_three_bands, make_two_squares
 
-#: Settings that keep a fit to a few hundredths of a second in tests.
-FAST_PARAMS = {"epochs": 30, "n_init": 2, "random_state": 0}
-
 
 @pytest.fixture
 def two_squares():

@@ -14,8 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 import sktoynet._training
 from sktoynet import ToyNetClassifier
-from tests._helpers import quiet_fit
-from tests.conftest import FAST_PARAMS
+from tests._helpers import FAST_PARAMS, quiet_fit
 
 RNG = np.random.RandomState(0)
 X = RNG.normal(size=(40, 2))

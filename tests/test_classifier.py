@@ -14,7 +14,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sktoynet import ToyNetClassifier, make_toynet
-from tests.conftest import FAST_PARAMS
+from tests._helpers import FAST_PARAMS
 
 
 def quiet_fit(estimator, X, y, **fit_params):

@@ -22,7 +22,7 @@ from sktoynet.comparison import (
     default_models,
 )
 from sktoynet.datasets import make_three_bands
-from tests.conftest import FAST_PARAMS
+from tests._helpers import FAST_PARAMS
 
 
 def logistic():

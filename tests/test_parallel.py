@@ -12,7 +12,7 @@ import pytest
 from sklearn.model_selection import GridSearchCV
 
 from sktoynet import make_toynet
-from tests.conftest import FAST_PARAMS
+from tests._helpers import FAST_PARAMS
 
 GRID = {"toynetclassifier__width": [2, 8], "toynetclassifier__learning_rate": [0.003, 0.1]}
 

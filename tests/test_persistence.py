@@ -9,8 +9,7 @@ import pytest
 from sklearn.exceptions import NotFittedError
 
 from sktoynet import ToyNetClassifier, make_toynet
-from tests._helpers import quiet_fit, run_in_fresh_process
-from tests.conftest import FAST_PARAMS
+from tests._helpers import FAST_PARAMS, quiet_fit, run_in_fresh_process
 
 
 def pickle_round_trip(estimator):

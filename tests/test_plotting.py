@@ -15,7 +15,7 @@ from sklearn.preprocessing import StandardScaler
 from sktoynet import make_toynet
 from sktoynet.datasets import make_three_bands
 from sktoynet.plotting import plot_decision_boundary, plot_loss_curves, plot_score_heatmap
-from tests.conftest import FAST_PARAMS
+from tests._helpers import FAST_PARAMS
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")

@@ -11,8 +11,7 @@ import numpy as np
 
 from sktoynet import ToyNetClassifier
 from sktoynet._keras import import_keras
-from tests._helpers import quiet_fit, run_in_fresh_process
-from tests.conftest import FAST_PARAMS
+from tests._helpers import FAST_PARAMS, quiet_fit, run_in_fresh_process
 
 #: Mini-batches (batch_size < n_samples) and early stopping, so that every
 #: source of randomness is exercised.

@@ -21,8 +21,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import check_is_fitted
 
 from sktoynet import ToyNetClassifier, make_toynet
-from tests._helpers import quiet_fit
-from tests.conftest import FAST_PARAMS
+from tests._helpers import FAST_PARAMS, quiet_fit
 
 
 @pytest.fixture(autouse=True)
