@@ -1,17 +1,29 @@
 """Compiled training programs, one per network shape, reused across fits.
 
 A grid search fits hundreds of networks that share a handful of shapes.
-Building a Keras model and tracing its training step costs far more than
-training a toy network, and every new model leaves graphs behind. So a
-*program* (stacked network + optimizer + compiled loop over epochs) is built
-once per shape and kept in a small cache; a fit only resets its weights,
-optimizer state and learning rate, then runs it.
+Building a Keras model and compiling its training loop costs far more than
+training a toy network, and every compilation keeps memory that is never
+returned. So a *program* (stacked network + optimizer + compiled loop over
+epochs, see ``_epoch_loop``) is built once per shape *bucket* and kept in a
+small cache; a fit only resets its weights, optimizer state and learning
+rate, then runs it. Feature counts, widths and row counts are padded up to
+buckets, so that 50 different feature counts share 4 programs.
+
+Thread safety. The compiled code is shared by every fit of a bucket, but a
+program also holds one fit's state while it runs: its weights and optimizer
+state (Keras variables on TensorFlow, whose optimizers offer no stateless
+update), the real width and the bound data. So a fit takes the program's
+``lock`` for the whole of its training (``_training.train_restarts``): two
+threads that fit the same bucket at once run one after the other, exactly
+as if they had been called in turn, and fits of different buckets run in
+parallel. The cache itself is guarded by a module lock. Worker processes
+(joblib, dask) each have their own cache.
 
 The backend-specific part (how gradients are taken and how the loop is
-compiled) lives in ``_program_tensorflow`` and ``_program_jax``; the loss and
-the scores, written with ``keras.ops``, are shared here.
+compiled) lives in ``_program_tensorflow`` and ``_program_jax``.
 """
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 
@@ -26,19 +38,32 @@ ops = keras.ops
 PROGRAM_CACHE_SIZE = 16
 
 _PROGRAMS = OrderedDict()
+_PROGRAMS_LOCK = threading.Lock()
 
 
-#: Widths and row counts are padded up to these buckets, so that a grid over
-#: widths 2, 4, 8, the folds of a cross-validation and the final refit share
-#: one program. Padded rows are never visited (mini-batches index real rows),
-#: so a generous row bucket costs memory only, never time.
+#: Widths, feature counts and row counts are padded up to these buckets, so
+#: that a grid over widths 2, 4, 8, the folds of a cross-validation, the final
+#: refit and data sets of 1 to 8 features share one program. Padded rows are
+#: never visited (mini-batches index real rows) and padded features are zero
+#: (their weights get no gradient), so padding changes no result.
 MIN_WIDTH_BUCKET = 8
+MIN_FEATURE_BUCKET = 8
 MIN_ROW_BUCKET = 4096
+
+
+def power_of_two_bucket(size, minimum):
+    """The smallest power of two that is at least ``size`` and ``minimum``."""
+    return max(minimum, 1 << (int(size) - 1).bit_length())
 
 
 def width_bucket(width):
     """The padded width a program is compiled for: a power of two, at least 8."""
-    return max(MIN_WIDTH_BUCKET, 1 << (int(width) - 1).bit_length())
+    return power_of_two_bucket(width, MIN_WIDTH_BUCKET)
+
+
+def feature_bucket(n_features):
+    """The padded feature count a program is compiled for: a power of two, at least 8."""
+    return power_of_two_bucket(n_features, MIN_FEATURE_BUCKET)
 
 
 def row_bucket(n_rows):
@@ -48,7 +73,7 @@ def row_bucket(n_rows):
 
 @dataclass(frozen=True)
 class ProgramKey:
-    """What a compiled program depends on; learning rate and real width are not."""
+    """What a compiled program depends on; learning rate and real sizes are not."""
 
     spec: object  # NetworkSpec, with the bucketed width
     optimizer: str
@@ -59,49 +84,15 @@ class ProgramKey:
     def for_fit(cls, spec, optimizer, batch_size, n_rows, with_validation):
         """The key of the program that trains ``spec`` on ``n_rows`` rows."""
         return cls(
-            spec=replace(spec, width=width_bucket(spec.width)),
+            spec=replace(
+                spec,
+                width=width_bucket(spec.width),
+                n_features=feature_bucket(spec.n_features),
+            ),
             optimizer=optimizer,
             batch_size=min(batch_size, row_bucket(n_rows)),
             with_validation=with_validation,
         )
-
-
-def per_sample_losses(logits, y, n_outputs):
-    """Cross-entropy from logits, shape (batch, n_init), for each restart.
-
-    One output unit: binary cross-entropy of a sigmoid. Several: categorical
-    cross-entropy of a softmax, with ``y`` holding class indices.
-    """
-    if n_outputs == 1:
-        z = logits[..., 0]
-        target = ops.cast(y, z.dtype)[:, None]
-        return ops.maximum(z, 0.0) - z * target + ops.log1p(ops.exp(-ops.abs(z)))
-    true_logit = ops.sum(logits * ops.one_hot(y, n_outputs)[:, None, :], axis=-1)
-    return ops.logsumexp(logits, axis=-1) - true_logit
-
-
-def weighted_restart_losses(logits, y, weights, n_outputs):
-    """Weighted mean loss of each restart on a batch, and the batch's weight."""
-    losses = per_sample_losses(logits, y, n_outputs)
-    batch_weight = ops.sum(weights)
-    per_restart = ops.sum(losses * weights[:, None], axis=0) / ops.maximum(batch_weight, 1e-12)
-    return per_restart, batch_weight
-
-
-def training_objective(per_restart_losses):
-    """Sum of the restarts' losses, ignoring restarts that have diverged."""
-    finite = ops.isfinite(per_restart_losses)
-    return ops.sum(ops.where(finite, per_restart_losses, ops.zeros_like(per_restart_losses)))
-
-
-def restart_accuracies(logits, y, weights, n_outputs):
-    """Weighted accuracy of each restart, shape (n_init,)."""
-    if n_outputs == 1:
-        predicted = ops.cast(logits[..., 0] > 0, "int32")
-    else:
-        predicted = ops.cast(ops.argmax(logits, axis=-1), "int32")
-    correct = ops.cast(ops.equal(predicted, ops.cast(y, "int32")[:, None]), "float32")
-    return ops.sum(correct * weights[:, None], axis=0) / ops.maximum(ops.sum(weights), 1e-12)
 
 
 def make_optimizer(name):
@@ -120,34 +111,45 @@ def is_known_optimizer(name):
 
 def get_program(key):
     """The compiled program for ``key``, built on first use and cached."""
-    program = _PROGRAMS.get(key)
-    if program is not None:
-        _PROGRAMS.move_to_end(key)
+    with _PROGRAMS_LOCK:
+        program = _PROGRAMS.get(key)
+        if program is not None:
+            _PROGRAMS.move_to_end(key)
+            return program
+        program = _program_class()(key)
+        _PROGRAMS[key] = program
+        while len(_PROGRAMS) > PROGRAM_CACHE_SIZE:
+            _PROGRAMS.popitem(last=False)
         return program
+
+
+def forget_program(key):
+    """Drop the program of ``key`` from the cache (after it ran out of memory)."""
+    with _PROGRAMS_LOCK:
+        _PROGRAMS.pop(key, None)
+
+
+def _program_class():
     backend = keras.backend.backend()
     if backend == "tensorflow":
-        from sktoynet._program_tensorflow import TensorFlowProgram as program_class
-    elif backend == "jax":
-        from sktoynet._program_jax import JaxProgram as program_class
-    else:
-        raise RuntimeError(
-            f"sktoynet supports the 'tensorflow' and 'jax' Keras backends; "
-            f"KERAS_BACKEND is {backend!r}."
-        )
-    program = program_class(key)
-    _PROGRAMS[key] = program
-    while len(_PROGRAMS) > PROGRAM_CACHE_SIZE:
-        _PROGRAMS.popitem(last=False)
-    return program
+        from sktoynet._program_tensorflow import TensorFlowProgram
+
+        return TensorFlowProgram
+    if backend == "jax":
+        from sktoynet._program_jax import JaxProgram
+
+        return JaxProgram
+    raise RuntimeError(
+        f"sktoynet supports the 'tensorflow' and 'jax' Keras backends; "
+        f"KERAS_BACKEND is {backend!r}."
+    )
 
 
-def pad_rows(array, n_rows):
-    """``array`` with zero rows appended up to ``n_rows`` rows."""
-    if array.shape[0] == n_rows:
+def pad_to(array, shape):
+    """``array`` padded with zeros at the end of each axis up to ``shape``."""
+    if array.shape == tuple(shape):
         return array
-    padded = np.zeros((n_rows,) + array.shape[1:], dtype=array.dtype)
-    padded[: array.shape[0]] = array
-    return padded
+    return np.pad(array, [(0, target - size) for size, target in zip(array.shape, shape)])
 
 
 def to_numpy(tensor):
@@ -166,33 +168,36 @@ class BaseProgram:
 
     Subclasses implement ``_assign(weights, mask, optimizer_state)``,
     ``_current_weights()``, ``_bind(X, y, w, X_val, y_val, w_val)`` and
-    ``_run(batches) -> (losses, scores)``.
+    ``_run(batches) -> (losses, scores)``. A fit holds :attr:`lock` from
+    :meth:`reset` until it has read the trained weights.
     """
 
     def __init__(self, key):
         from sktoynet._network import build_stacked_network
 
         self.key = key
+        self.lock = threading.Lock()
         self.model = build_stacked_network(key.spec)
         self.optimizer = make_optimizer(key.optimizer)
         self.optimizer.build(self.model.trainable_variables)
         self._initial_optimizer_state = [
             to_numpy(variable.value) for variable in self.optimizer.variables
         ]
+        self._n_features = key.spec.n_features
         self._width = key.spec.width
 
     def reset(self, stacked_weights, learning_rate):
-        """Start a fit from ``stacked_weights`` (real width), with fresh optimizer state."""
-        self._width = stacked_weights[1].shape[1]
-        padding = self.key.spec.width - self._width
+        """Start a fit from ``stacked_weights`` (real sizes), with fresh optimizer state."""
         kernel1, bias1, kernel2, bias2 = stacked_weights
+        n_init, self._n_features, self._width = kernel1.shape
+        spec = self.key.spec
         weights = [
-            np.pad(kernel1, ((0, 0), (0, 0), (0, padding))),
-            np.pad(bias1, ((0, 0), (0, padding))),
-            np.pad(kernel2, ((0, 0), (0, padding), (0, 0))),
+            pad_to(kernel1, (n_init, spec.n_features, spec.width)),
+            pad_to(bias1, (n_init, spec.width)),
+            pad_to(kernel2, (n_init, spec.width, spec.n_outputs)),
             bias2,
         ]
-        mask = (np.arange(self.key.spec.width) < self._width).astype(np.float32)
+        mask = (np.arange(spec.width) < self._width).astype(np.float32)
         optimizer_state = [value.copy() for value in self._initial_optimizer_state]
         for index, variable in enumerate(self.optimizer.variables):
             if variable.name == "learning_rate":  # a variable: no retracing per value
@@ -200,23 +205,24 @@ class BaseProgram:
         self._assign(weights, mask, optimizer_state)
 
     def stacked_weights(self):
-        """Current weights of every restart, trimmed to the real width."""
+        """Current weights of every restart, trimmed to the real sizes."""
         kernel1, bias1, kernel2, bias2 = self._current_weights()
-        width = self._width
-        return [kernel1[:, :, :width], bias1[:, :width], kernel2[:, :width, :], bias2]
+        n_features, width = self._n_features, self._width
+        return [kernel1[:, :n_features, :width], bias1[:, :width], kernel2[:, :width, :], bias2]
 
     def bind_data(self, X, y, w, X_val, y_val):
-        """Hand the training (and validation) data to the program, padded to its bucket."""
+        """Hand the training (and validation) data to the program, padded to its buckets."""
         rows = row_bucket(X.shape[0])
         val_rows = row_bucket(max(X_val.shape[0], 1)) if self.key.with_validation else 0
+        n_features = self.key.spec.n_features
         w_val = np.ones(X_val.shape[0], dtype=np.float32)
         self._bind(
-            pad_rows(X, rows),
-            pad_rows(y, rows),
-            pad_rows(w, rows),
-            pad_rows(X_val, val_rows),
-            pad_rows(y_val, val_rows),
-            pad_rows(w_val, val_rows),
+            pad_to(X, (rows, n_features)),
+            pad_to(y, (rows,)),
+            pad_to(w, (rows,)),
+            pad_to(X_val, (val_rows, n_features)),
+            pad_to(y_val, (val_rows,)),
+            pad_to(w_val, (val_rows,)),
         )
 
     def run_epochs(self, batches):

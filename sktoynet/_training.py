@@ -93,7 +93,43 @@ def train_restarts(
     With ``validation=(X_val, y_val)`` the rule watches the best restart's
     validation accuracy and each restart's weights are rolled back to its
     best validation epoch; otherwise it watches the training loss.
+
+    The program is shared by every fit of its shape bucket, and holds this
+    fit's weights while it runs: its lock is held throughout, so fits in
+    other threads wait instead of interleaving (see ``_programs``).
     """
+    with program.lock:
+        return _train_holding_lock(
+            program,
+            X,
+            y,
+            sample_weight,
+            initial_weights=initial_weights,
+            learning_rate=learning_rate,
+            epochs=epochs,
+            tol=tol,
+            n_iter_no_change=n_iter_no_change,
+            rng=rng,
+            validation=validation,
+            report_epoch=report_epoch,
+        )
+
+
+def _train_holding_lock(
+    program,
+    X,
+    y,
+    sample_weight,
+    *,
+    initial_weights,
+    learning_rate,
+    epochs,
+    tol,
+    n_iter_no_change,
+    rng,
+    validation,
+    report_epoch,
+):
     program.reset(initial_weights, learning_rate)
     batch_size = program.key.batch_size
     padded_rows = -(-X.shape[0] // batch_size) * batch_size

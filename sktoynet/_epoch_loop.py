@@ -1,0 +1,121 @@
+"""The training loop over epochs and mini-batches, written once in ``keras.ops``.
+
+Both backends compile this same function; they differ only in the
+``train_step`` they hand it (how gradients are taken and applied: a
+``tf.GradientTape`` on Keras variables, or ``jax.grad`` with Keras' stateless
+API) and in how they compile it (``tf.function(jit_compile=True)`` or
+``jax.jit``). Everything else is here: gathering each epoch's shuffled rows,
+the zero weight of padding rows, the weighted loss of every restart, and the
+validation score after each epoch.
+
+``state`` is whatever the backend's ``train_step`` carries from one batch to
+the next: the weights and optimizer state as values on JAX, nothing on
+TensorFlow (whose weights live in variables).
+"""
+
+from sktoynet._keras import import_keras
+
+keras = import_keras()
+ops = keras.ops
+
+
+def per_sample_losses(logits, y, n_outputs):
+    """Cross-entropy from logits, shape (batch, n_init), for each restart.
+
+    One output unit: binary cross-entropy of a sigmoid. Several: categorical
+    cross-entropy of a softmax, with ``y`` holding class indices.
+    """
+    if n_outputs == 1:
+        z = logits[..., 0]
+        target = ops.cast(y, z.dtype)[:, None]
+        return ops.maximum(z, 0.0) - z * target + ops.log1p(ops.exp(-ops.abs(z)))
+    true_logit = ops.sum(logits * ops.one_hot(y, n_outputs)[:, None, :], axis=-1)
+    return ops.logsumexp(logits, axis=-1) - true_logit
+
+
+def weighted_restart_losses(logits, y, weights, n_outputs):
+    """Weighted mean loss of each restart on a batch, and the batch's weight."""
+    losses = per_sample_losses(logits, y, n_outputs)
+    batch_weight = ops.sum(weights)
+    per_restart = ops.sum(losses * weights[:, None], axis=0) / ops.maximum(batch_weight, 1e-12)
+    return per_restart, batch_weight
+
+
+def training_objective(per_restart_losses):
+    """Sum of the restarts' losses, ignoring restarts that have diverged."""
+    finite = ops.isfinite(per_restart_losses)
+    return ops.sum(ops.where(finite, per_restart_losses, ops.zeros_like(per_restart_losses)))
+
+
+def restart_accuracies(logits, y, weights, n_outputs):
+    """Weighted accuracy of each restart, shape (n_init,)."""
+    if n_outputs == 1:
+        predicted = ops.cast(logits[..., 0] > 0, "int32")
+    else:
+        predicted = ops.cast(ops.argmax(logits, axis=-1), "int32")
+    correct = ops.cast(ops.equal(predicted, ops.cast(y, "int32")[:, None]), "float32")
+    return ops.sum(correct * weights[:, None], axis=0) / ops.maximum(ops.sum(weights), 1e-12)
+
+
+def train_epochs(train_step, evaluate, state, data, batches, *, key):
+    """Run one epoch per row of ``batches``; return ``(state, losses, scores)``.
+
+    Parameters
+    ----------
+    train_step : callable
+        ``train_step(state, X_batch, y_batch, w_batch)`` takes one optimizer
+        step and returns ``(state, per_restart_losses, batch_weight)``.
+    evaluate : callable
+        ``evaluate(state, X)`` returns the logits of every restart; used for
+        the validation score only.
+    state : pytree
+        Carried through every batch (see the module docstring).
+    data : tuple
+        ``(X, y, w, X_val, y_val, w_val)``, padded to the program's buckets.
+    batches : tensor of shape (n_epochs, n_batches * batch_size)
+        Each epoch's row order; -1 marks padding (weight zero).
+    key : ProgramKey
+        The program's shape: batch size, restarts, outputs, validation.
+
+    Returns
+    -------
+    state, losses, scores
+        ``losses`` and ``scores`` have shape (n_epochs, n_init): the weighted
+        mean training loss of each restart, and its validation accuracy
+        (zeros without validation).
+    """
+    X, y, w, X_val, y_val, w_val = data
+    batch_size, spec = key.batch_size, key.spec
+    n_epochs, padded_rows = ops.shape(batches)
+    n_batches = padded_rows // batch_size
+
+    def train_epoch(epoch, carry):
+        state, losses, scores = carry
+        # Gather the epoch's shuffled rows once; batches are then contiguous slices.
+        order = batches[epoch]
+        present = order >= 0
+        index = ops.maximum(order, 0)
+        X_epoch = ops.reshape(ops.take(X, index, axis=0), (n_batches, batch_size, -1))
+        y_epoch = ops.reshape(ops.take(y, index, axis=0), (n_batches, batch_size))
+        w_epoch = ops.reshape(
+            ops.where(present, ops.take(w, index, axis=0), 0.0), (n_batches, batch_size)
+        )
+
+        def train_batch(batch, carry):
+            state, loss_total, weight_total = carry
+            state, per_restart, batch_weight = train_step(
+                state, X_epoch[batch], y_epoch[batch], w_epoch[batch]
+            )
+            return state, loss_total + per_restart * batch_weight, weight_total + batch_weight
+
+        start = (state, ops.zeros((spec.n_init,)), ops.zeros(()))
+        state, loss_total, weight_total = ops.fori_loop(0, n_batches, train_batch, start)
+        loss = loss_total / ops.maximum(weight_total, 1e-12)
+        losses = ops.slice_update(losses, (epoch, 0), loss[None, :])
+        if key.with_validation:
+            score = restart_accuracies(evaluate(state, X_val), y_val, w_val, spec.n_outputs)
+            scores = ops.slice_update(scores, (epoch, 0), score[None, :])
+        return state, losses, scores
+
+    records = ops.zeros((n_epochs, spec.n_init))
+    return ops.fori_loop(0, n_epochs, train_epoch, (state, records, records))
