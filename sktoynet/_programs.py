@@ -149,7 +149,8 @@ def pad_to(array, shape):
     """``array`` padded with zeros at the end of each axis up to ``shape``."""
     if array.shape == tuple(shape):
         return array
-    return np.pad(array, [(0, target - size) for size, target in zip(array.shape, shape)])
+    widths = [(0, target - size) for size, target in zip(array.shape, shape, strict=True)]
+    return np.pad(array, widths)
 
 
 def to_numpy(tensor):

@@ -99,79 +99,48 @@ def train_restarts(
     other threads wait instead of interleaving (see ``_programs``).
     """
     with program.lock:
-        return _train_holding_lock(
-            program,
-            X,
-            y,
-            sample_weight,
-            initial_weights=initial_weights,
-            learning_rate=learning_rate,
-            epochs=epochs,
-            tol=tol,
-            n_iter_no_change=n_iter_no_change,
-            rng=rng,
-            validation=validation,
-            report_epoch=report_epoch,
-        )
+        program.reset(initial_weights, learning_rate)
+        batch_size = program.key.batch_size
+        padded_rows = -(-X.shape[0] // batch_size) * batch_size
+        if validation is None:
+            X_val = np.zeros((0, X.shape[1]), dtype=np.float32)
+            y_val = np.zeros(0, dtype=np.int32)
+            epochs_per_call = max(1, min(EPOCHS_PER_CALL, MAX_BATCH_ENTRIES // padded_rows))
+            rule = StoppingRule(tol, n_iter_no_change, higher_is_better=False)
+        else:
+            X_val, y_val = validation
+            epochs_per_call = 1  # the best weights are kept after each epoch
+            rule = StoppingRule(tol, n_iter_no_change, higher_is_better=True)
+            best_scores = np.full(program.key.spec.n_init, -np.inf)
+            best_weights = program.stacked_weights()
+        program.bind_data(X, y, sample_weight, X_val, y_val)
 
+        loss_chunks, score_chunks = [], []
+        converged = False
+        done = 0
+        while done < epochs and not converged:
+            n_epochs = min(epochs_per_call, epochs - done)
+            batches = epoch_batches(rng, X.shape[0], n_epochs, batch_size)
+            losses, scores = program.run_epochs(batches)
+            loss_chunks.append(losses)
+            for offset in range(n_epochs):
+                if report_epoch is not None:
+                    report_epoch(done + offset + 1, aggregate_loss(losses[offset]))
+                if validation is None:
+                    converged = rule.update(aggregate_loss(losses[offset])) or converged
+            if validation is not None:
+                score_chunks.append(scores)
+                epoch_scores = np.where(np.isfinite(losses[-1]), scores[-1], -np.inf)
+                improved = epoch_scores > best_scores
+                if improved.any():
+                    current = program.stacked_weights()
+                    for best, now in zip(best_weights, current, strict=True):
+                        best[improved] = now[improved]
+                    best_scores = np.maximum(best_scores, epoch_scores)
+                converged = rule.update(float(epoch_scores.max()))
+            done += n_epochs
 
-def _train_holding_lock(
-    program,
-    X,
-    y,
-    sample_weight,
-    *,
-    initial_weights,
-    learning_rate,
-    epochs,
-    tol,
-    n_iter_no_change,
-    rng,
-    validation,
-    report_epoch,
-):
-    program.reset(initial_weights, learning_rate)
-    batch_size = program.key.batch_size
-    padded_rows = -(-X.shape[0] // batch_size) * batch_size
-    if validation is None:
-        X_val = np.zeros((0, X.shape[1]), dtype=np.float32)
-        y_val = np.zeros(0, dtype=np.int32)
-        epochs_per_call = max(1, min(EPOCHS_PER_CALL, MAX_BATCH_ENTRIES // padded_rows))
-        rule = StoppingRule(tol, n_iter_no_change, higher_is_better=False)
-    else:
-        X_val, y_val = validation
-        epochs_per_call = 1  # the best weights are kept after each epoch
-        rule = StoppingRule(tol, n_iter_no_change, higher_is_better=True)
-        best_scores = np.full(program.key.spec.n_init, -np.inf)
-        best_weights = program.stacked_weights()
-    program.bind_data(X, y, sample_weight, X_val, y_val)
-
-    loss_chunks, score_chunks = [], []
-    converged = False
-    done = 0
-    while done < epochs and not converged:
-        n_epochs = min(epochs_per_call, epochs - done)
-        batches = epoch_batches(rng, X.shape[0], n_epochs, batch_size)
-        losses, scores = program.run_epochs(batches)
-        loss_chunks.append(losses)
-        for offset in range(n_epochs):
-            if report_epoch is not None:
-                report_epoch(done + offset + 1, aggregate_loss(losses[offset]))
-            if validation is None:
-                converged = rule.update(aggregate_loss(losses[offset])) or converged
-        if validation is not None:
-            score_chunks.append(scores)
-            epoch_scores = np.where(np.isfinite(losses[-1]), scores[-1], -np.inf)
-            improved = epoch_scores > best_scores
-            if improved.any():
-                current = program.stacked_weights()
-                for best, now in zip(best_weights, current, strict=True):
-                    best[improved] = now[improved]
-                best_scores = np.maximum(best_scores, epoch_scores)
-            converged = rule.update(float(epoch_scores.max()))
-        done += n_epochs
-
-    loss_curves = np.concatenate(loss_chunks)
-    if validation is None:
-        return TrainingOutcome(program.stacked_weights(), loss_curves, None, converged)
-    return TrainingOutcome(best_weights, loss_curves, np.concatenate(score_chunks), converged)
+        loss_curves = np.concatenate(loss_chunks)
+        if validation is None:
+            return TrainingOutcome(program.stacked_weights(), loss_curves, None, converged)
+        return TrainingOutcome(best_weights, loss_curves, np.concatenate(score_chunks), converged)
