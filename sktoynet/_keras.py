@@ -2,12 +2,16 @@
 
 On import, TensorFlow writes C++ notices straight to the process' stderr
 (oneDNN numerics, "could not find cuda drivers" on CPU machines). They reach
-the terminal before any logging is configured and tell a user of a toy
-classifier nothing they can act on. Unless the user has chosen a
-``TF_CPP_MIN_LOG_LEVEL`` themselves (set it to 0 to see everything), those
-notices are dropped during the import and TensorFlow's later C++ and Python
-logs are silenced (failures still raise Python exceptions). Python warnings
-raised during the import are replayed, so nothing actionable is lost.
+the terminal before any logging is configured, even with
+``TF_CPP_MIN_LOG_LEVEL=3`` (they come before absl's logging is set up), and
+tell a user of a toy classifier nothing they can act on. So they are dropped
+during the import, and Python warnings raised meanwhile are replayed, so
+nothing actionable is lost.
+
+The user's ``TF_CPP_MIN_LOG_LEVEL`` is honoured: 0 shows everything (nothing
+is dropped); another value is kept as it is for TensorFlow's later logs.
+When it is not set, sktoynet sets it to 3 and silences TensorFlow's Python
+logger too (failures still raise Python exceptions).
 
 Worker processes (joblib, dask) inherit the variable from a parent that
 sktoynet quieted; a marker variable tells them it was not the user's choice.
@@ -22,8 +26,12 @@ from contextlib import contextmanager
 _QUIETED_BY_SKTOYNET = "SKTOYNET_QUIETED_TF"
 
 
-def _user_chose_verbosity():
-    return "TF_CPP_MIN_LOG_LEVEL" in os.environ and os.environ.get(_QUIETED_BY_SKTOYNET) != "1"
+def _user_log_level():
+    """The user's own ``TF_CPP_MIN_LOG_LEVEL``, or None when they did not set one."""
+    if os.environ.get(_QUIETED_BY_SKTOYNET) == "1":
+        return None
+    level = os.environ.get("TF_CPP_MIN_LOG_LEVEL")
+    return level.strip() if level is not None else None
 
 
 @contextmanager
@@ -48,18 +56,25 @@ def _native_stderr_dropped():
 @contextmanager
 def quiet_framework_import():
     """Context for importing TensorFlow-backed modules without start-up noise."""
-    if _user_chose_verbosity():
+    user_level = _user_log_level()
+    if user_level == "0":  # the user asked to see everything
         yield
         return
-    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
-    os.environ[_QUIETED_BY_SKTOYNET] = "1"
+    if user_level is None:
+        os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+        os.environ[_QUIETED_BY_SKTOYNET] = "1"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("default")
         with _native_stderr_dropped():
             yield
+            tensorflow = sys.modules.get("tensorflow")
+            if tensorflow is not None:
+                # Finding the devices logs CUDA errors on machines without a GPU
+                # ("failed call to cuInit"): do it now, while they are dropped.
+                tensorflow.config.list_physical_devices()
     for warning in caught:
         warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
-    if "tensorflow" in sys.modules:
+    if user_level is None and "tensorflow" in sys.modules:
         logging.getLogger("tensorflow").setLevel(logging.ERROR)
 
 

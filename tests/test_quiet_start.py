@@ -1,0 +1,52 @@
+"""TensorFlow's start-up noise stays out of the user's terminal, at the level they chose.
+
+Run in fresh processes: what TensorFlow prints depends on
+``TF_CPP_MIN_LOG_LEVEL`` when it is first imported.
+"""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests._helpers import REPO_ROOT
+
+FIT_ONCE = """
+import warnings
+warnings.simplefilter("ignore")
+from sktoynet import ToyNetClassifier
+ToyNetClassifier(epochs=3, n_init=1, random_state=0).fit([[0.0], [1.0]], [0, 1])
+"""
+
+#: What TensorFlow and XLA write to stderr at start-up on a machine without a GPU.
+NOISE = ("I0000", "E0000", "W0000", "cuda", "oneDNN", "absl")
+
+
+def stderr_of_a_fit(level):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SKTOYNET_")}
+    env.pop("TF_CPP_MIN_LOG_LEVEL", None)
+    if level is not None:
+        env["TF_CPP_MIN_LOG_LEVEL"] = level
+    env["KERAS_BACKEND"] = "tensorflow"
+    completed = subprocess.run(
+        [sys.executable, "-c", FIT_ONCE],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return completed.stderr
+
+
+@pytest.mark.parametrize("level", [None, "1", "3"], ids=["not set", "1", "3"])
+def test_start_up_is_quiet_unless_the_user_asks_for_everything(level):
+    stderr = stderr_of_a_fit(level)
+    assert not [word for word in NOISE if word in stderr], stderr
+
+
+def test_level_zero_shows_tensorflows_own_messages():
+    stderr = stderr_of_a_fit("0")
+    assert [word for word in NOISE if word in stderr], stderr
