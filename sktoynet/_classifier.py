@@ -15,18 +15,28 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 
 from sktoynet import _diagnostics
 from sktoynet._forward import HIDDEN_ACTIVATIONS, predict_logits
+from sktoynet._memory import check_fit_fits_in_memory, is_out_of_memory, out_of_memory_error
 from sktoynet._network import (
     NetworkSpec,
     build_network,
     initial_stacked_weights,
     unstack_weights,
 )
-from sktoynet._programs import ProgramKey, get_program, is_known_optimizer
+from sktoynet._programs import ProgramKey, forget_program, get_program, is_known_optimizer
 from sktoynet._scikeras_base import ScikerasClassifierBase
 from sktoynet._training import train_restarts
+from sktoynet._validation import (
+    check_class_weight,
+    check_numeric_features,
+    check_validation_split,
+    encode_labels,
+)
 
 #: MLPClassifier's default mini-batch size cap.
 AUTO_BATCH_SIZE = 200
+
+#: Private attributes that belong to one fit, beside the public ones ending in "_".
+_PRIVATE_FIT_STATE = ("_network_spec", "_keras_model")
 
 
 class ToyNetClassifier(ScikerasClassifierBase):
@@ -119,6 +129,8 @@ class ToyNetClassifier(ScikerasClassifierBase):
         Final training loss of the kept network.
     loss_curve_ : list of float
         Training loss of the kept network at each epoch.
+    best_loss_ : float
+        Lowest training loss of the kept network over the epochs.
     n_iter_ : int
         Number of epochs run.
     best_init_ : int
@@ -245,17 +257,22 @@ class ToyNetClassifier(ScikerasClassifierBase):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def _fit(self, X, y, sample_weight):
+        self._forget_previous_fit()
         self._check_optimizer_name()
+        check_numeric_features(X, type(self).__name__)
         X, y = validate_data(self, X, y, dtype=np.float32, reset=True)
+        classes, y_encoded = encode_labels(y)  # first: it explains labels that cannot be sorted
         check_classification_targets(y)
-        classes, y_encoded = np.unique(y, return_inverse=True)
         if classes.size < 2:
             raise ValueError(
                 "ToyNetClassifier needs samples of at least 2 classes in the data, but "
                 f"the data contains only one class: {classes.tolist()[0]!r}."
             )
+        check_class_weight(self.class_weight, classes)
         sample_weight = self._training_weights(X, y, sample_weight)
-        _diagnostics.warn_if_unscaled(X, type(self).__name__)
+        _diagnostics.warn_if_unscaled(
+            X, type(self).__name__, getattr(self, "feature_names_in_", None)
+        )
 
         rng = check_random_state(self.random_state)
         n_outputs = 1 if classes.size == 2 else classes.size
@@ -263,6 +280,7 @@ class ToyNetClassifier(ScikerasClassifierBase):
         validation = None
         X_train, y_train, w_train = X, y_encoded, sample_weight
         if self.early_stopping:
+            check_validation_split(y_encoded, classes, self.validation_fraction)
             X_train, X_val, y_train, y_val, w_train, _ = train_test_split(
                 X,
                 y_encoded,
@@ -288,20 +306,27 @@ class ToyNetClassifier(ScikerasClassifierBase):
             n_rows=X_train.shape[0],
             with_validation=validation is not None,
         )
-        outcome = train_restarts(
-            get_program(key),
-            X_train,
-            y_train,
-            w_train,
-            initial_weights=initial_stacked_weights(spec, rng),
-            learning_rate=float(self.learning_rate),
-            epochs=self.epochs,
-            tol=self.tol,
-            n_iter_no_change=self.n_iter_no_change,
-            rng=rng,
-            validation=validation,
-            report_epoch=self._print_epoch if self.verbose else None,
-        )
+        check_fit_fits_in_memory(self, key, X.shape[0], X.shape[1])
+        try:
+            outcome = train_restarts(
+                get_program(key),
+                X_train,
+                y_train,
+                w_train,
+                initial_weights=initial_stacked_weights(spec, rng),
+                learning_rate=float(self.learning_rate),
+                epochs=self.epochs,
+                tol=self.tol,
+                n_iter_no_change=self.n_iter_no_change,
+                rng=rng,
+                validation=validation,
+                report_epoch=self._print_epoch if self.verbose else None,
+            )
+        except Exception as error:
+            if not is_out_of_memory(error):
+                raise
+            forget_program(key)  # let the backend release what the program holds
+            raise out_of_memory_error(self, X.shape[0], X.shape[1]) from None
         self._store_outcome(outcome, spec, classes)
 
         if not outcome.converged:
@@ -310,11 +335,18 @@ class ToyNetClassifier(ScikerasClassifierBase):
             self._predict_indices(X),
             y_encoded,
             classes,
-            self.learning_rate,
-            self.epochs,
-            self.width,
+            learning_rate=self.learning_rate,
+            epochs=self.epochs,
+            width=self.width,
+            loss_curve=self.loss_curve_,
         )
         return self
+
+    def _forget_previous_fit(self):
+        """Remove every attribute of an earlier fit, so that none outlives it."""
+        for name in list(self.__dict__):
+            if (name.endswith("_") and not name.startswith("__")) or name in _PRIVATE_FIT_STATE:
+                del self.__dict__[name]
 
     def _check_optimizer_name(self):
         if not is_known_optimizer(self.optimizer):

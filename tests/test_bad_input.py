@@ -6,6 +6,7 @@ the estimator as it was.
 """
 
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 from sklearn.exceptions import NotFittedError
@@ -47,9 +48,52 @@ FIT_ERRORS = [
     (
         "non-numeric features",
         {},
-        lambda: (np.array([["a", "b"]] * 40, dtype=object), Y),
+        lambda: (np.array([[1.0, "b"]] * 40, dtype=object), Y),
         ValueError,
-        "could not convert string to float",
+        "column 1 holds text or categories such as 'b'",
+    ),
+    (
+        "string DataFrame column",
+        {},
+        lambda: (pd.DataFrame({"age": X[:, 0], "sex": ["female", "male"] * 20}), Y),
+        ValueError,
+        "column 'sex' holds text or categories such as 'female'. Encode it first",
+    ),
+    (
+        "categorical DataFrame column",
+        {},
+        lambda: (pd.DataFrame({"colour": pd.Categorical(["red", "blue"] * 20)}), Y),
+        ValueError,
+        "column 'colour' holds text or categories",
+    ),
+    (
+        "labels mixing strings and None",
+        {},
+        lambda: (X, np.array(["a", None] * 20, dtype=object)),
+        ValueError,
+        "y mixes labels of types NoneType, str",
+    ),
+    (
+        "class_weight naming a label that is not a class",
+        {"class_weight": {0: 1, 99: 5}},
+        lambda: (X, Y),
+        ValueError,
+        "class_weight gives weights for [99], which is not a class of y; the classes are [0, 1]",
+    ),
+    (
+        "early stopping with a class of one row",
+        {"early_stopping": True},
+        lambda: (X, np.r_[Y[:-1], 2]),
+        ValueError,
+        "early_stopping=True holds out validation_fraction=0.1 of the 40 training rows, "
+        "stratified by class, but class 2 has only 1 row",
+    ),
+    (
+        "early stopping with a hold-out too small for the classes",
+        {"early_stopping": True, "validation_fraction": 0.05},
+        lambda: (X, np.arange(40) % 4),
+        ValueError,
+        "its 2 held-out row(s) cannot include each of the 4 classes",
     ),
     (
         "sparse X (unsupported)",

@@ -3,15 +3,18 @@
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.preprocessing import StandardScaler
 
-from sktoynet import ToyNetClassifier, make_toynet
+from sktoynet import ToyNetClassifier, _diagnostics, make_toynet
 from sktoynet._network import NetworkSpec, initial_stacked_weights
 from sktoynet._programs import ProgramKey, get_program
 from sktoynet._training import train_restarts
 from sktoynet.datasets import make_three_bands, make_two_squares
 from sktoynet.exceptions import TrainingDivergedError, UnscaledInputWarning
+from tests._helpers import FAST_PARAMS, quiet_fit
 
 #: A fixed subset of the 20 seeds that benchmarks/bench_reliability.py sweeps.
 RELIABILITY_SEEDS = [0, 7, 13, 19]
@@ -107,6 +110,7 @@ def test_collapsed_predictions_are_explained(three_bands):
     message = next(str(w.message) for w in rec if "single class" in str(w.message))
     assert "learning_rate" in message and "epochs" in message and "width" in message
     assert "scaled" in message
+    assert "Try a higher learning_rate (now 0.001)" in message and "lower" not in message
     assert slow.score(X, y) in (pytest.approx(1 / 3), pytest.approx(2 / 3))
 
 
@@ -146,3 +150,79 @@ def test_all_restarts_diverged_names_the_learning_rate(rng):
 def test_n_init_is_validated():
     with pytest.raises(ValueError, match="n_init"):
         ToyNetClassifier(n_init=0).fit([[0.0], [1.0]], [0, 1])
+
+
+@pytest.mark.parametrize("first", [False, True], ids=["first plain", "first early-stopping"])
+@pytest.mark.parametrize("second", [False, True], ids=["then plain", "then early-stopping"])
+def test_a_refit_keeps_no_attribute_of_the_previous_fit(scaled_two_squares, first, second):
+    X, y = scaled_two_squares
+    fresh = quiet_fit(ToyNetClassifier(**FAST_PARAMS, early_stopping=second), X, y)
+    refitted = ToyNetClassifier(**{**FAST_PARAMS, "epochs": 12}, early_stopping=first)
+    quiet_fit(refitted, X, y)
+    quiet_fit(refitted.set_params(early_stopping=second, epochs=FAST_PARAMS["epochs"]), X, y)
+    assert set(vars(refitted)) == set(vars(fresh))
+    assert refitted.n_iter_ == len(refitted.loss_curve_)
+    if second:
+        assert len(refitted.validation_scores_) == refitted.n_iter_
+    else:
+        assert not hasattr(refitted, "validation_scores_")
+        assert not hasattr(refitted, "best_validation_score_")
+        assert "val_accuracy" not in refitted.history_
+
+
+def test_a_refit_on_an_array_forgets_the_dataframe_feature_names(scaled_two_squares):
+    X, y = scaled_two_squares
+    model = quiet_fit(ToyNetClassifier(**FAST_PARAMS), pd.DataFrame(X, columns=["a", "b"]), y)
+    assert list(model.feature_names_in_) == ["a", "b"]
+    quiet_fit(model, X, y)
+    assert not hasattr(model, "feature_names_in_")
+
+
+def collapse_message(estimator, X, y):
+    with pytest.warns(ConvergenceWarning) as record:
+        estimator.fit(X, y)
+    messages = [str(w.message) for w in record if "single class" in str(w.message)]
+    assert len(messages) == 1, [str(w.message) for w in record]
+    return messages[0]
+
+
+def test_a_collapse_with_a_huge_learning_rate_suggests_a_lower_one(two_squares):
+    message = collapse_message(make_toynet(learning_rate=1e6, random_state=0), *two_squares)
+    assert "too high (now 1e+06): try a lower learning_rate, such as 0.1" in message
+    assert "higher" not in message
+
+
+@pytest.mark.parametrize(
+    "curve, learning_rate, too_high",
+    [
+        ([0.69, 0.7, 0.9], 0.05, True),  # the loss rose: overshooting
+        ([0.69, np.nan], 0.05, True),
+        ([0.69, 0.69, 0.68], 0.001, False),  # stalled
+        ([0.69, 0.6], 2.0, True),  # a very large rate
+    ],
+)
+def test_the_collapse_advice_follows_the_loss_and_the_rate(curve, learning_rate, too_high):
+    assert _diagnostics.learning_rate_too_high(curve, learning_rate) is too_high
+
+
+def test_standardised_data_with_heavy_tails_is_never_called_unscaled(rng):
+    heavy = rng.standard_cauchy(size=(500, 3))
+    X = StandardScaler().fit_transform(heavy)
+    assert np.abs(X).max() > 10  # far beyond the +-10 rule, but standardised
+    y = (X[:, 0] > 0).astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("error", UnscaledInputWarning)
+        ToyNetClassifier(**FAST_PARAMS).fit(X, y)
+        make_toynet(**FAST_PARAMS).fit(heavy, y)
+
+
+def test_unscaled_warning_names_dataframe_columns_once_per_fit(rng):
+    X = pd.DataFrame({"income": rng.normal(5e4, 1e4, 100), "ratio": rng.normal(0, 1, 100)})
+    y = (X["ratio"] > 0).astype(int)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        ToyNetClassifier(**FAST_PARAMS).fit(X, y)
+    unscaled = [str(w.message) for w in record if w.category is UnscaledInputWarning]
+    assert len(unscaled) == 1
+    assert "(columns 'income':" in unscaled[0] and "'ratio'" not in unscaled[0]
