@@ -24,14 +24,24 @@ def quiet_fit(estimator, X, y, **fit_params):
         return estimator.fit(X, y, **fit_params)
 
 
-def run_in_fresh_process(code, cwd):
-    """Run ``code`` in a new Python interpreter (this one's), failing loudly on error."""
+def run_python(code, cwd=REPO_ROOT, env=None):
+    """Run ``code`` in a new Python interpreter (this one's), failing loudly on error.
+
+    ``env`` replaces the environment (default: this process's). Returns the
+    completed process, with its stdout and stderr as text.
+    """
     completed = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
         cwd=cwd,
+        env=env,
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
-    return completed.stdout
+    return completed
+
+
+def run_in_fresh_process(code, cwd=REPO_ROOT):
+    """Run ``code`` in a new Python interpreter and return what it printed."""
+    return run_python(code, cwd).stdout

@@ -2,15 +2,13 @@
 
 import json
 import os
-import subprocess
-import sys
-import textwrap
 
 import numpy as np
 
 from sktoynet import make_toynet
 from sktoynet._keras import backend_name
 from sktoynet.datasets import make_three_bands, make_two_squares
+from tests._helpers import run_python
 
 OTHER_BACKEND = "jax" if backend_name() != "jax" else "tensorflow"
 
@@ -31,14 +29,7 @@ FIT_BOTH_PROBLEMS = """
 
 
 def test_the_other_backend_fits_both_toy_problems_like_this_one():
-    completed = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(FIT_BOTH_PROBLEMS)],
-        env={**os.environ, "KERAS_BACKEND": OTHER_BACKEND},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert completed.returncode == 0, completed.stderr[-3000:]
+    completed = run_python(FIT_BOTH_PROBLEMS, env={**os.environ, "KERAS_BACKEND": OTHER_BACKEND})
     assert "I0000" not in completed.stderr  # quiet on that backend too
     result = json.loads(completed.stdout.strip().splitlines()[-1])
     assert result["backend"] == OTHER_BACKEND

@@ -5,12 +5,10 @@ Run in fresh processes: what TensorFlow prints depends on
 """
 
 import os
-import subprocess
-import sys
 
 import pytest
 
-from tests._helpers import REPO_ROOT
+from tests._helpers import run_python
 
 FIT_ONCE = """
 import warnings
@@ -29,16 +27,7 @@ def stderr_of_a_fit(level):
     if level is not None:
         env["TF_CPP_MIN_LOG_LEVEL"] = level
     env["KERAS_BACKEND"] = "tensorflow"
-    completed = subprocess.run(
-        [sys.executable, "-c", FIT_ONCE],
-        env=env,
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    return completed.stderr
+    return run_python(FIT_ONCE, env=env).stderr
 
 
 @pytest.mark.parametrize("level", [None, "1", "3"], ids=["not set", "1", "3"])

@@ -8,9 +8,6 @@ data at once, where an unguarded program mixes their weights and data.
 
 import json
 import os
-import subprocess
-import sys
-import textwrap
 import warnings
 
 import joblib
@@ -20,7 +17,7 @@ from sklearn.datasets import make_moons
 from sklearn.model_selection import GridSearchCV
 
 from sktoynet import make_toynet
-from tests._helpers import REPO_ROOT
+from tests._helpers import run_python
 
 #: Fits in threads against the same fits in turn; prints the largest difference.
 COMPARE_THREADS_WITH_SEQUENCE = """
@@ -53,15 +50,7 @@ COMPARE_THREADS_WITH_SEQUENCE = """
 
 
 def _largest_differences(env):
-    completed = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(COMPARE_THREADS_WITH_SEQUENCE)],
-        env={**os.environ, **env},
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert completed.returncode == 0, completed.stderr[-3000:]
+    completed = run_python(COMPARE_THREADS_WITH_SEQUENCE, env={**os.environ, **env})
     return json.loads(completed.stdout.strip().splitlines()[-1])["differences"]
 
 
