@@ -51,8 +51,10 @@ HIDDEN_ACTIVATIONS = {
 }
 
 
-#: Hidden-layer values computed at once (128 MB in float64): rows are taken in
-#: chunks small enough for that, so that a wide network predicts in bounded memory.
+#: Rows computed at once, and hidden-layer values computed at once (128 MB in
+#: float64): rows are taken in chunks within both, so that a long X or a wide
+#: network predicts in bounded memory.
+MAX_CHUNK_ROWS = 65536
 MAX_HIDDEN_ELEMENTS = 2**24
 
 
@@ -60,7 +62,7 @@ def predict_logits(X, coefs, intercepts, hidden_activation):
     """Output logits of one network for ``X``, in float64, in chunks of rows."""
     activation = HIDDEN_ACTIVATIONS[hidden_activation]
     kernel1, kernel2 = (np.asarray(coef, dtype=np.float64) for coef in coefs)
-    chunk_rows = max(1, MAX_HIDDEN_ELEMENTS // kernel1.shape[1])
+    chunk_rows = max(1, min(MAX_CHUNK_ROWS, MAX_HIDDEN_ELEMENTS // kernel1.shape[1]))
     bias1, bias2 = (np.asarray(intercept, dtype=np.float64) for intercept in intercepts)
     logits = np.empty((X.shape[0], kernel2.shape[1]), dtype=np.float64)
     for start in range(0, X.shape[0], chunk_rows):

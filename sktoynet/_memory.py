@@ -36,7 +36,7 @@ WEIGHT_COPIES = 6
 
 def estimate_fit_bytes(key, n_rows):
     """Peak memory, in bytes, of a fit that trains with program ``key`` on ``n_rows`` rows."""
-    from sktoynet._forward import MAX_HIDDEN_ELEMENTS
+    from sktoynet._forward import MAX_CHUNK_ROWS, MAX_HIDDEN_ELEMENTS
     from sktoynet._programs import row_bucket
 
     spec = key.spec
@@ -46,7 +46,8 @@ def estimate_fit_bytes(key, n_rows):
     data = row_bucket(n_rows) * (n_features + 2) * 2  # the bound data and one epoch's gather
     training = FLOAT_BYTES * (WEIGHT_COPIES * weights + ACTIVATION_COPIES * activations + data)
     # The fitted network's forward pass, in float64, over chunks of rows.
-    predicting = 2 * 8 * min(n_rows * width, max(MAX_HIDDEN_ELEMENTS, width))
+    chunk_rows = max(1, min(n_rows, MAX_CHUNK_ROWS, MAX_HIDDEN_ELEMENTS // width))
+    predicting = 2 * 8 * chunk_rows * width
     return training + predicting
 
 

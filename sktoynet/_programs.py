@@ -43,7 +43,7 @@ _PROGRAMS_LOCK = threading.Lock()
 
 #: Widths, feature counts and row counts are padded up to these buckets, so
 #: that a grid over widths 2, 4, 8, the folds of a cross-validation, the final
-#: refit and data sets of 1 to 8 features share one program. Padded rows are
+#: refit and small data sets of 1 to 8 features share one program. Padded rows are
 #: never visited (mini-batches index real rows) and padded features are zero
 #: (their weights get no gradient), so padding changes no result.
 MIN_WIDTH_BUCKET = 8
@@ -61,9 +61,17 @@ def width_bucket(width):
     return power_of_two_bucket(width, MIN_WIDTH_BUCKET)
 
 
-def feature_bucket(n_features):
-    """The padded feature count a program is compiled for: a power of two, at least 8."""
-    return power_of_two_bucket(n_features, MIN_FEATURE_BUCKET)
+#: Data of at most this many cells (row bucket x padded features, 4 MB in
+#: float32) has its features padded to a bucket. Larger data keeps its feature
+#: count: there padding would cost memory and time in every epoch, while a
+#: compilation is small beside the training.
+MAX_PADDED_CELLS = 2**20
+
+
+def feature_bucket(n_features, n_rows):
+    """The feature count a program is compiled for: a power of two (at least 8) for small data."""
+    padded = power_of_two_bucket(n_features, MIN_FEATURE_BUCKET)
+    return padded if row_bucket(n_rows) * padded <= MAX_PADDED_CELLS else int(n_features)
 
 
 def row_bucket(n_rows):
@@ -87,7 +95,7 @@ class ProgramKey:
             spec=replace(
                 spec,
                 width=width_bucket(spec.width),
-                n_features=feature_bucket(spec.n_features),
+                n_features=feature_bucket(spec.n_features, n_rows),
             ),
             optimizer=optimizer,
             batch_size=min(batch_size, row_bucket(n_rows)),

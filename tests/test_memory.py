@@ -123,6 +123,11 @@ def test_padding_features_to_a_larger_bucket_changes_no_result(monkeypatch, rng)
     assert padded.coefs_[0].shape == (3, 8)
 
 
-def test_fifty_feature_counts_share_four_programs():
-    buckets = {sktoynet._programs.feature_bucket(n) for n in range(1, 51)}
+def test_fifty_feature_counts_share_four_programs_on_small_data():
+    buckets = {sktoynet._programs.feature_bucket(n, n_rows=500) for n in range(1, 51)}
     assert buckets == {8, 16, 32, 64}
+
+
+def test_large_data_keeps_its_feature_count():
+    assert sktoynet._programs.feature_bucket(2, n_rows=1_000_000) == 2
+    assert sktoynet._programs.feature_bucket(50, n_rows=100_000) == 50
