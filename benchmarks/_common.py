@@ -1,6 +1,7 @@
 """Helpers shared by the benchmark scripts: timing, tables, quiet fits."""
 
 import platform
+import resource
 import statistics
 import time
 import warnings
@@ -23,6 +24,13 @@ def machine_description():
         f"Python {platform.python_version()}, scikit-learn {sklearn.__version__}, "
         f"Keras {keras.__version__} on {keras.backend.backend()}"
     )
+
+
+def rss_mb():
+    """Resident memory of this process, in MB (Linux)."""
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[1])
+    return pages * resource.getpagesize() / 2**20
 
 
 def quiet(function, *args, **kwargs):

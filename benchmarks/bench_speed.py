@@ -18,7 +18,6 @@ Run: python benchmarks/bench_speed.py [--skip-scikeras-grid]
 
 import argparse
 import json
-import resource
 import statistics
 import subprocess
 import sys
@@ -37,6 +36,7 @@ from _common import (
     median_time,
     print_table,
     quiet,
+    rss_mb,
 )
 from sktoynet import make_toynet
 from sktoynet.datasets import make_three_bands, make_two_squares
@@ -47,12 +47,6 @@ PROBLEMS = {
     "two squares": lambda: make_two_squares(random_state=0),
     "three bands": make_three_bands,
 }
-
-
-def rss_mb():
-    with open("/proc/self/statm") as statm:
-        pages = int(statm.read().split()[1])
-    return pages * resource.getpagesize() / 2**20
 
 
 def scikeras_pipeline(epochs, batch_size, width=8, learning_rate=0.1):
