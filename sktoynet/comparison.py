@@ -126,21 +126,60 @@ def check_target(y, n_splits):
     ValueError
         With a message that names the offending class and the fix.
     """
-    y = column_or_1d(y, warn=True)
+    y = _check_label_values(column_or_1d(y, warn=True))
     check_classification_targets(y)
     classes, counts = np.unique(y, return_counts=True)
     if classes.size < 2:
-        shown = repr(classes[0].item() if classes.size else None)
+        shown = repr(_plain(classes[0]) if classes.size else None)
         raise ValueError(
             f"the target has a single class ({shown}): a classifier needs at least two"
         )
     smallest = int(np.argmin(counts))
     if counts[smallest] < n_splits:
         raise ValueError(
-            f"class {classes[smallest].item()!r} has only {counts[smallest]} row(s), fewer "
+            f"class {_plain(classes[smallest])!r} has only {counts[smallest]} row(s), fewer "
             f"than the {n_splits} cross-validation folds; use fewer folds (at most "
             f"{max(int(counts[smallest]), 2)}) or add rows of that class"
         )
+    return y
+
+
+def _plain(value):
+    """A NumPy scalar as the Python value it holds (``'a'``, not ``np.str_('a')``)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _check_label_values(y):
+    """Refuse missing labels and labels of mixed types, naming an example of each.
+
+    Object labels that are all booleans or all numbers come back with that
+    dtype, which scikit-learn recognises as classes.
+    """
+    missing = pd.isna(y)
+    if missing.any():
+        raise ValueError(
+            f"the target has {int(missing.sum())} missing label(s) (such as row "
+            f"{int(np.flatnonzero(missing)[0])}); drop those rows or give them a class"
+        )
+    if y.dtype != object:
+        return y
+    kinds = {}
+    for value in y:
+        if isinstance(value, (bool, np.bool_)):
+            kind = "boolean"
+        elif isinstance(value, (int, float, np.number)):
+            kind = "number"
+        else:
+            kind = type(value).__name__
+        kinds.setdefault(kind, value)
+    if len(kinds) > 1:
+        examples = " and ".join(f"{kind} ({_plain(value)!r})" for kind, value in kinds.items())
+        raise ValueError(
+            f"the target mixes label types: {examples}; make every label the same type "
+            "(all strings or all numbers)"
+        )
+    if set(kinds) <= {"boolean", "number"}:
+        return np.asarray(y.tolist())
     return y
 
 

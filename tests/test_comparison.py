@@ -185,3 +185,30 @@ def test_several_scores_are_refused(two_squares):
     X, y = two_squares
     with pytest.raises(ValueError, match="single score"):
         compare(X, y, models={"logistic": logistic()}, scoring=["accuracy", "f1"])
+
+
+def test_a_rare_string_class_is_named_not_a_crash():
+    # Was AttributeError: 'str' object has no attribute 'item'.
+    X = np.arange(20.0).reshape(-1, 1)
+    y = np.array(["common"] * 17 + ["rare"] * 3)
+    with pytest.raises(ValueError, match=r"class 'rare' has only 3 row\(s\)"):
+        compare(X, y, models={"logistic": logistic()}, cv=5)
+
+
+@pytest.mark.parametrize(
+    "labels, message",
+    [
+        (["a", None] * 10, r"2 missing label\(s\)|10 missing label\(s\) \(such as row 1\)"),
+        (["a", 1] * 10, r"mixes label types: str \('a'\) and number \(1\)"),
+        (["yes", True] * 10, r"mixes label types: str \('yes'\) and boolean \(True\)"),
+    ],
+)
+def test_labels_that_are_missing_or_of_mixed_types_are_refused(labels, message):
+    X = np.arange(20.0).reshape(-1, 1)
+    with pytest.raises(ValueError, match=message):
+        compare(X, np.array(labels, dtype=object), models={"logistic": logistic()}, cv=2)
+
+
+def test_object_labels_of_one_type_are_classes():
+    y = check_target(np.array([True, False] * 5, dtype=object), 2)
+    assert y.dtype == bool
