@@ -302,10 +302,12 @@ def _plot_projection(estimator, X, y, classes, ax, grid_resolution, n_original):
     ax.text(
         0.01,
         0.01,
-        f"{columns_seen}: PCA plane of the model's input, a slice through the mean, "
-        "not the whole boundary",
+        f"{columns_seen}: PCA plane of the model's input,\n"
+        "a slice through the mean, not the whole boundary",
         transform=ax.transAxes,
-        fontsize="small",
+        fontsize="x-small",
+        in_layout=False,  # a long note must not squeeze the axes
+        clip_on=True,
         color="black",
         bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"},
     )
