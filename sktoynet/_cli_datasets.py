@@ -21,7 +21,11 @@ class DataError(ValueError):
 
 @dataclass
 class Problem:
-    """A classification problem: data, labels and how to describe them."""
+    """A classification problem: data, labels and how to describe them.
+
+    ``X`` is an array for the built-in problems and a DataFrame (which may
+    hold strings, dates and missing values) for a CSV file.
+    """
 
     name: str
     title: str
@@ -29,13 +33,6 @@ class Problem:
     y: np.ndarray
     feature_names: list
     description: str = ""
-
-    @property
-    def summary(self):
-        n_rows, n_features = self.X.shape
-        n_classes = np.unique(self.y).size
-        features = "1 feature" if n_features == 1 else f"{n_features} features"
-        return f"{n_rows} rows, {features}, {n_classes} classes"
 
 
 def _two_squares(random_state):

@@ -117,7 +117,7 @@ def write_report(out_dir, sections, *, settings=""):
         markdown += [
             f"## {section.problem.title}",
             "",
-            f"{section.problem.description} ({section.problem.summary})",
+            f"{section.problem.description}",
             "",
             *(f"- {line}" for line in _summary_lines(section)),
             "",
@@ -307,7 +307,7 @@ def _html_page(sections, settings, notes):
         parts += [
             f'<section id="{html.escape(problem.name)}">',
             f"<h2>{html.escape(problem.title)}</h2>",
-            f"<p>{html.escape(problem.description)} ({html.escape(problem.summary)}). "
+            f"<p>{html.escape(problem.description)}. "
             f"Best cross-validated score ({table['mean_test_score'].max():.3f}): "
             f"<strong>{html.escape(', '.join(leaders))}</strong>"
             f"{' (tie)' if len(leaders) > 1 else ''}.</p>",
