@@ -4,9 +4,11 @@ skrub's :class:`~skrub.TableVectorizer` turns a table of numbers, strings,
 categories, booleans and dates into numbers: one-hot encoding for categories
 (unknown ones at predict time are encoded as all zeros), a low-dimensional
 text embedding for high-cardinality strings, numeric features for dates. A
-:class:`~sklearn.impute.SimpleImputer` then fills the missing numbers and adds
-an indicator column for each column that had some. Scaling stays where it
-was: in each model's own pipeline (its StandardScaler).
+:class:`~sklearn.impute.SimpleImputer` then fills the missing numbers (with
+the column's median) and adds an indicator column for each column that had
+some, and a :class:`~sklearn.preprocessing.StandardScaler` scales it all, so
+that an estimator without a scaler of its own gets sensible inputs too (a
+model's own StandardScaler after it changes nothing).
 
 skrub is imported when the step is built, not when sktoynet is.
 """
@@ -22,14 +24,16 @@ PREPROCESS_OPTIONS = ("auto", True, False)
 
 
 def make_preprocessing():
-    """``Pipeline([TableVectorizer(), SimpleImputer(add_indicator=True)])``, unfitted."""
+    """TableVectorizer, SimpleImputer and StandardScaler in one unfitted Pipeline."""
     from sklearn.impute import SimpleImputer
+    from sklearn.preprocessing import StandardScaler
     from skrub import TableVectorizer
 
     return Pipeline(
         [
             ("tablevectorizer", TableVectorizer()),
             ("simpleimputer", SimpleImputer(strategy="median", add_indicator=True)),
+            ("standardscaler", StandardScaler()),
         ]
     )
 

@@ -10,6 +10,7 @@ so nothing global changes and searches in other threads are unaffected.
 """
 
 import copy
+import threading
 from contextlib import contextmanager
 
 import joblib
@@ -34,3 +35,28 @@ def counting_batches(on_batch_done):
     backend.batch_completed = batch_completed
     with joblib.parallel_config(backend=backend):
         yield
+
+
+class FitCounter:
+    """Counts one search's finished fits into ``advance(n)``, never past ``total``.
+
+    joblib may report a search's last batch a moment after the search has
+    returned; :meth:`finish` then brings the count to ``total`` and a late
+    report adds nothing. Calls may come from any thread.
+    """
+
+    def __init__(self, total, advance):
+        self.total = total
+        self.advance = advance
+        self.done = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, n_fits):
+        with self._lock:
+            n_fits = max(0, min(n_fits, self.total - self.done))
+            self.done += n_fits
+        if n_fits:
+            self.advance(n_fits)
+
+    def finish(self):
+        self(self.total)

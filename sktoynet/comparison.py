@@ -29,7 +29,7 @@ from sklearn.utils.validation import column_or_1d
 from sktoynet import _preprocessing
 from sktoynet._data_summary import as_frame, check_finite, plain_value, summarize
 from sktoynet._pipeline import make_toynet
-from sktoynet._progress import counting_batches
+from sktoynet._progress import FitCounter, counting_batches
 
 __all__ = ["ComparisonResult", "compare", "default_models", "check_target"]
 
@@ -264,17 +264,32 @@ class _ProgressGridSearchCV(GridSearchCV):
     on_fits_done = None
     on_search_done = None
 
+    def __getstate__(self):
+        # scikit-learn sends the search itself along with each fit (``caller``);
+        # the callbacks hold the progress bar, which belongs to this process only.
+        state = super().__getstate__()
+        state.pop("on_fits_done", None)
+        state.pop("on_search_done", None)
+        return state
+
+    def _in_parallel(self):
+        return self.on_fits_done is not None and effective_n_jobs(self.n_jobs) != 1
+
+    def fit(self, X, y=None, **params):
+        if not self._in_parallel():
+            return super().fit(X, y, **params)
+        # GridSearchCV picks its joblib backend when fit starts, before _run_search.
+        with counting_batches(self.on_fits_done):
+            return super().fit(X, y, **params)
+
     def _run_search(self, evaluate_candidates):
         candidates = list(ParameterGrid(self.param_grid))
-        if self.on_fits_done is None:
+        if self.on_fits_done is None or self._in_parallel():
             evaluate_candidates(candidates)
-        elif effective_n_jobs(self.n_jobs) == 1:
+        else:
             for candidate in candidates:
                 evaluate_candidates([candidate])
                 self.on_fits_done(self.n_splits_)
-        else:
-            with counting_batches(self.on_fits_done):
-                evaluate_candidates(candidates)
         if self.on_search_done is not None:
             self.on_search_done()
 
@@ -302,9 +317,9 @@ def compare(
 
     A table with strings, categories, booleans, dates or missing values gets
     one preprocessing step in front of every model (see ``preprocess``): skrub's
-    :class:`~skrub.TableVectorizer` followed by a
-    :class:`~sklearn.impute.SimpleImputer`, inside each pipeline, so it is
-    fitted on each training fold only. Numeric data without missing values is
+    :class:`~skrub.TableVectorizer`, a :class:`~sklearn.impute.SimpleImputer`
+    and a :class:`~sklearn.preprocessing.StandardScaler`, inside each
+    pipeline, so it is fitted on each training fold only. Numeric data without missing values is
     passed to the models as it is.
 
     Parameters
@@ -458,10 +473,13 @@ def _search_all(models, X, y, cv, scoring, n_jobs, progress):
     bar = _progress_bar(searches, n_splits) if progress else None
     try:
         for name, search in searches.items():
+            counter = None
             if bar is not None:
                 bar.set_description(name)
                 bar.set_postfix_str("")
-                search.on_fits_done = bar.update
+                total = len(ParameterGrid(search.param_grid)) * (n_splits or 0)
+                counter = FitCounter(total, bar.update)
+                search.on_fits_done = counter
                 search.on_search_done = partial(bar.set_postfix_str, "refitting the best")
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)
@@ -469,6 +487,8 @@ def _search_all(models, X, y, cv, scoring, n_jobs, progress):
                 warnings.filterwarnings("ignore", message="Found unknown categories")
                 search.fit(X, y)
             search.on_fits_done = search.on_search_done = None
+            if counter is not None:
+                counter.finish()
     finally:
         if bar is not None:
             bar.close()
