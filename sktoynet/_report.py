@@ -194,15 +194,16 @@ def _write_figures(out_dir, section):
             if not result.preprocessed
             else f"{n_features} columns, {n_inputs} after preprocessing"
         )
+        made = "encoded and scaled" if result.preprocessed else "scaled"
         figure.suptitle(
             f"{seen}: shown on the plane of the first two principal components of the "
-            "data each model's last step sees (scaled), through its mean"
+            f"data each model's last step sees ({made}), through its mean"
         )
         section.notes.append(
             f"The data has {seen}, so the decision boundaries are drawn on a PCA plane: the "
-            "first two principal components of the data as each model's final estimator sees "
-            "it (after encoding and scaling), through its mean. It is a 2-D slice of each "
-            "model's decision function, not the whole of it."
+            f"first two principal components of the data as each model's final estimator sees "
+            f"it ({made}), through its mean. It is a 2-D slice of each model's decision "
+            "function, not the whole of it."
         )
     _add_figure(
         section,
