@@ -12,7 +12,7 @@ import threading
 from contextlib import contextmanager
 
 
-class Interrupted(BaseException):  # noqa: N818 - named for what happened, like KeyboardInterrupt
+class Interrupted(BaseException):
     """The user pressed Ctrl-C (SIGINT) during a run."""
 
 
