@@ -49,18 +49,22 @@ def interrupts_stop_the_run():
 
 @contextmanager
 def interrupts_deferred():
-    """Within the block, a SIGINT waits until the block ends, then raises :class:`Interrupted`.
+    """Within the block, SIGINT is noted instead of raised; it is raised when the block ends.
 
-    For steps that must not be cut in half, such as renaming a report into place.
+    For a last step that must not be cut in half, such as renaming the report
+    into place. Yields the handler, whose ``pending`` says whether a SIGINT
+    came during the block; the caller that has nothing left to do after the
+    block may clear it and finish normally.
     """
     handler = getattr(_active, "handler", None)
     if handler is None:
-        yield
+        yield _Handler()
         return
     handler.deferring = True
     try:
-        yield
+        yield handler
     finally:
         handler.deferring = False
     if handler.pending:
+        handler.pending = False
         raise Interrupted

@@ -44,7 +44,8 @@ def build_parser():
         help="grid-search sktoynet, LogisticRegression and MLPClassifier side by side",
         description="Grid-search sktoynet (learning_rate x width), LogisticRegression (C) "
         "and MLPClassifier (learning_rate_init x hidden_layer_sizes), each behind a "
-        "StandardScaler, on the same stratified cross-validation folds. Prints one table "
+        "StandardScaler (after one shared encoding step for tables with strings, dates or "
+        "missing values), on the same stratified cross-validation folds. Prints one table "
         "per problem and writes a report. Without --dataset or --data, runs on the two "
         "built-in toy problems (two_squares, three_bands).",
         epilog=f"Example: sktoynet compare --dataset moons --dataset xor --out {DEFAULT_OUT}",
@@ -250,8 +251,9 @@ def _run(args, problems, folder, compare, default_models):
         written, notes = write_report(folder.staging, sections, settings=settings)
         for note in notes:
             print(f"sktoynet: note: {note}", file=sys.stderr)
-        with interrupts_deferred():
+        with interrupts_deferred() as held:
             written = folder.commit(written)
+            held.pending = False  # the report is complete: finishing beats a false "no report"
         index = next(path for path in written if path.name == "index.html")
         print(f"report: {index} ({len(written)} files in {args.out})")
     return 0

@@ -183,3 +183,26 @@ def test_ctrl_c_stops_every_stage_with_status_130_and_no_report(
     assert not_reached not in out + err  # it stopped in that stage
     assert not out_dir.exists()
     assert leftovers(tmp_path) == []
+
+
+def test_ctrl_c_raises_past_except_keyboardinterrupt_and_waits_during_the_final_move():
+    from sktoynet._interrupt import Interrupted, interrupts_deferred, interrupts_stop_the_run
+
+    previous = signal.getsignal(signal.SIGINT)
+    with interrupts_stop_the_run():
+        with pytest.raises(Interrupted):
+            try:
+                os.kill(os.getpid(), signal.SIGINT)
+                for _ in range(1000):  # the handler runs between bytecodes, in this thread
+                    time.sleep(0.001)
+            except (KeyboardInterrupt, Exception):  # what MLPClassifier and GridSearchCV catch
+                pytest.fail("the interrupt was caught")
+        finished = False
+        with pytest.raises(Interrupted):
+            with interrupts_deferred():
+                os.kill(os.getpid(), signal.SIGINT)
+                for _ in range(100):
+                    time.sleep(0.001)
+                finished = True
+        assert finished
+    assert signal.getsignal(signal.SIGINT) is previous
