@@ -435,3 +435,18 @@ def test_on_a_dask_cluster_the_grid_is_spread_and_counted(two_squares, monkeypat
     fits_reported = [n for n in bar.updates if isinstance(n, int)]
     assert sum(fits_reported) == 12
     assert len(fits_reported) > 1  # as the workers' fits came back, not all at the end
+
+
+def test_compare_and_the_command_line_import_neither_keras_nor_skrub():
+    from tests._helpers import REPO_ROOT, run_in_fresh_process
+
+    loaded = run_in_fresh_process(
+        """
+        import sys
+        import sktoynet.cli, sktoynet.comparison
+        heavy = ("keras", "tensorflow", "jax", "skrub")
+        print(sorted(name for name in heavy if name in sys.modules))
+        """,
+        cwd=REPO_ROOT,
+    )
+    assert loaded.strip() == "[]"
