@@ -108,8 +108,8 @@ def load_named(name, random_state=None):
     return Problem(name, title, X, np.asarray(y), feature_names, description)
 
 
-#: Separators a comma-separated reading may hide, and how to pass them to --sep.
-OTHER_SEPARATORS = {";": ";", "\t": "\\t", "|": "|"}
+#: Separators a reading with the wrong --sep may hide, and how to pass them to --sep.
+OTHER_SEPARATORS = {",": ",", ";": ";", "\t": "\\t", "|": "|"}
 
 
 def _other_separator(path, sep):
@@ -131,6 +131,7 @@ def load_csv(path, target, *, drop=(), sep=","):
     """
     path = Path(path)
     shown = repr(str(path))
+    sep = {"\\t": "\t", "tab": "\t"}.get(sep, sep)  # "--sep '\t'" arrives as backslash, t
     if not path.exists():
         raise DataError(f"no such file: {shown}")
     if path.is_dir():

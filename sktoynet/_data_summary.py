@@ -131,7 +131,8 @@ class DataSummary:
     def lines(self):
         """The summary as short lines of text."""
         kinds = ", ".join(f"{len(names)} {kind}" for kind, names in self.kinds.items())
-        lines = [f"{self.n_rows} rows, {self.n_columns} columns: {kinds}"]
+        columns = "1 column" if self.n_columns == 1 else f"{self.n_columns} columns"
+        lines = [f"{self.n_rows} rows, {columns}: {kinds}"]
         if self.missing:
             shares = ", ".join(f"{name} {share:.0%}" for name, share in self.missing.items())
             lines.append(f"missing values: {shares}")

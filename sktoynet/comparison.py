@@ -6,6 +6,7 @@ the table says which model wins on the data and not which one was handled
 better.
 """
 
+import contextlib
 import tempfile
 import warnings
 from dataclasses import dataclass, field
@@ -408,6 +409,7 @@ def compare(
             f"scoring must be one scorer name or callable, got {scoring!r}; "
             "compare() ranks models on a single score"
         )
+    preprocessed = _preprocessing.resolve(preprocess, X)
     check_finite(as_frame(X))
     summary = summarize(X, y)
     for name in summary.id_like:
@@ -417,8 +419,9 @@ def compare(
             UserWarning,
             stacklevel=2,
         )
-    preprocessed = _preprocessing.resolve(preprocess, X)
-    with tempfile.TemporaryDirectory(prefix="sktoynet-cache-") as cache:
+    # A fold's encoded table is cached for all the grid points and models, until we return.
+    caching = tempfile.TemporaryDirectory(prefix="sktoynet-cache-") if preprocessed else None
+    with caching or contextlib.nullcontext() as cache:
         if preprocessed:
             models = {
                 name: _preprocessing.with_preprocessing(estimator, grid, memory=cache)
@@ -430,8 +433,9 @@ def compare(
         else:
             summary.n_model_inputs = np.shape(X)[1]
         searches = _search_all(models, X, y, cv, scoring, n_jobs, progress)
-    for search in searches.values():
-        _forget_memory(search, cache)
+    if preprocessed:
+        for search in searches.values():
+            _forget_memory(search, cache)
     table = pd.DataFrame.from_dict(
         {name: _table_row(search, X, y, scoring) for name, search in searches.items()},
         orient="index",

@@ -280,3 +280,14 @@ def test_without_matplotlib_the_tables_are_written_and_the_fix_is_named(
         "sktoynet-manifest.txt",
     }
     assert "sktoynet[plot]" in (tmp_path / "index.html").read_text()
+
+
+def test_a_tab_separated_file_is_read_with_sep_backslash_t(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("sktoynet.comparison.default_models", only_logistic_regression)
+    path = csv_text(
+        tmp_path / "points.tsv", "x\tlabel\n" + "".join(f"{i}\t{i % 2}\n" for i in range(12))
+    )
+    args = ["--data", path, "--target", "label", "--sep", "\\t", "--cv", "3", "--no-report"]
+    status, out, err = run(capsys, *args)
+    assert status == 0, err
+    assert "12 rows, 1 column: 1 numeric" in out
