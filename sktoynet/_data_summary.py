@@ -131,8 +131,7 @@ class DataSummary:
     def lines(self):
         """The summary as short lines of text."""
         kinds = ", ".join(f"{len(names)} {kind}" for kind, names in self.kinds.items())
-        columns = "1 column" if self.n_columns == 1 else f"{self.n_columns} columns"
-        lines = [f"{self.n_rows} rows, {columns}: {kinds}"]
+        lines = [f"{_count(self.n_rows, 'row')}, {_count(self.n_columns, 'column')}: {kinds}"]
         if self.missing:
             shares = ", ".join(f"{name} {share:.0%}" for name, share in self.missing.items())
             lines.append(f"missing values: {shares}")
@@ -145,10 +144,14 @@ class DataSummary:
         lines.append(f"classes: {balance}")
         if self.n_model_inputs is not None:
             lines.append(
-                f"model inputs after preprocessing: {self.n_model_inputs} columns "
+                f"model inputs after preprocessing: {_count(self.n_model_inputs, 'column')} "
                 f"(from {self.n_columns})"
             )
         return lines
+
+
+def _count(number, noun):
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def summarize(X, y, feature_names=None):
