@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from sklearn import datasets as sk_datasets
 
+from sktoynet._data_summary import check_finite
 from sktoynet.datasets import make_three_bands, make_two_squares
 
 
@@ -20,7 +21,11 @@ class DataError(ValueError):
 
 @dataclass
 class Problem:
-    """A classification problem: data, labels and how to describe them."""
+    """A classification problem: data, labels and how to describe them.
+
+    ``X`` is an array for the built-in problems and a DataFrame (which may
+    hold strings, dates and missing values) for a CSV file.
+    """
 
     name: str
     title: str
@@ -28,13 +33,6 @@ class Problem:
     y: np.ndarray
     feature_names: list
     description: str = ""
-
-    @property
-    def summary(self):
-        n_rows, n_features = self.X.shape
-        n_classes = np.unique(self.y).size
-        features = "1 feature" if n_features == 1 else f"{n_features} features"
-        return f"{n_rows} rows, {features}, {n_classes} classes"
 
 
 def _two_squares(random_state):
@@ -110,60 +108,78 @@ def load_named(name, random_state=None):
     return Problem(name, title, X, np.asarray(y), feature_names, description)
 
 
-def load_csv(path, target):
-    """A problem from a CSV file: ``target`` is the label column, the rest are features."""
+#: Separators a reading with the wrong --sep may hide, and how to pass them to --sep.
+OTHER_SEPARATORS = {",": ",", ";": ";", "\t": "\\t", "|": "|"}
+
+
+def _other_separator(path, sep):
+    """The separator the header of ``path`` seems to use instead of ``sep``, or None."""
+    with open(path, encoding="utf-8", errors="replace") as file:
+        header = file.readline()
+    counts = {other: header.count(other) for other in OTHER_SEPARATORS if other != sep}
+    best = max(counts, key=counts.get, default=None)
+    return best if best is not None and counts[best] > 0 else None
+
+
+def load_csv(path, target, *, drop=(), sep=","):
+    """A problem from a CSV file: ``target`` is the label column, the rest are features.
+
+    Feature columns may hold numbers, strings, booleans, dates and missing
+    values (:func:`sktoynet.compare` encodes them); ``drop`` names columns to
+    leave out, such as identifiers. The checks that can be made before any
+    fit are made here, each failing with a one-line :class:`DataError`.
+    """
     path = Path(path)
+    shown = repr(str(path))
+    sep = {"\\t": "\t", "tab": "\t"}.get(sep, sep)  # "--sep '\t'" arrives as backslash, t
     if not path.exists():
-        raise DataError(f"no such file: {str(path)!r}")
+        raise DataError(f"no such file: {shown}")
     if path.is_dir():
-        raise DataError(f"{str(path)!r} is a folder, not a CSV file")
+        raise DataError(f"{shown} is a folder, not a CSV file")
     try:
-        frame = pd.read_csv(path)
+        frame = pd.read_csv(path, sep=sep)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(f"cannot read {str(path)!r} as CSV: {reason}") from exc
+        raise DataError(f"cannot read {shown} as CSV: {reason}") from exc
     columns = [str(column) for column in frame.columns]
     frame.columns = columns
+    other = _other_separator(path, sep) if len(columns) == 1 else None
+    if other is not None:
+        raise DataError(
+            f"{shown} reads as a single column {columns[0]!r}: it looks {other!r}-separated; "
+            f"pass --sep '{OTHER_SEPARATORS[other]}'"
+        )
+    if frame.empty:
+        raise DataError(f"{shown} has a header ({', '.join(columns)}) but no rows of data")
     if target not in columns:
+        raise DataError(f"no column {target!r} in {shown}; its columns are: {', '.join(columns)}")
+    unknown = [column for column in drop if column not in columns]
+    if unknown:
         raise DataError(
-            f"no column {target!r} in {str(path)!r}; its columns are: {', '.join(columns)}"
+            f"--drop {unknown[0]!r}: no such column in {shown}; its columns are: "
+            f"{', '.join(columns)}"
         )
-    features = frame.drop(columns=[target])
+    if target in drop:
+        raise DataError(f"--drop {target!r} is the target column; drop a feature instead")
+    features = frame.drop(columns=[target, *drop])
     if features.shape[1] == 0:
-        raise DataError(f"{str(path)!r} has no feature column besides the target {target!r}")
-    non_numeric = [
-        column
-        for column in features.columns
-        if not (pd.api.types.is_numeric_dtype(features[column]))
-    ]
-    if non_numeric:
-        examples = ", ".join(
-            f"{column!r} (e.g. {features[column].dropna().iloc[0]!r})"
-            if features[column].notna().any()
-            else repr(column)
-            for column in non_numeric[:3]
-        )
-        more = f" and {len(non_numeric) - 3} more" if len(non_numeric) > 3 else ""
-        raise DataError(
-            f"non-numeric feature column(s) in {str(path)!r}: {examples}{more}; "
-            "encode them as numbers or drop them"
-        )
-    missing = [column for column in features.columns if features[column].isna().any()]
-    if missing:
-        raise DataError(
-            f"missing values in feature column(s) {', '.join(map(repr, missing))} of "
-            f"{str(path)!r}; fill them in or drop those rows"
-        )
+        raise DataError(f"{shown} has no feature column left besides the target {target!r}")
     y = frame[target]
     if y.isna().any():
         raise DataError(
-            f"missing values in the target column {target!r} of {str(path)!r}; drop those rows"
+            f"missing values in the target column {target!r} of {shown} "
+            f"({int(y.isna().sum())} rows); drop those rows"
         )
+    try:
+        check_finite(features)
+    except ValueError as exc:
+        raise DataError(f"{shown}: {exc}") from exc
+    dropped = f", {len(drop)} column(s) dropped" if drop else ""
     return Problem(
         name=path.stem,
         title=path.name,
-        X=features.to_numpy(dtype=float),
+        X=features,
         y=y.to_numpy(),
         feature_names=list(features.columns),
-        description=f"{path.name}, target column {target!r}",
+        description=f"{path.name}, target column {target!r}{dropped}",
     )

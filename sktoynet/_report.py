@@ -117,7 +117,9 @@ def write_report(out_dir, sections, *, settings=""):
         markdown += [
             f"## {section.problem.title}",
             "",
-            f"{section.problem.description} ({section.problem.summary})",
+            f"{section.problem.description}",
+            "",
+            *(f"- {line}" for line in _summary_lines(section)),
             "",
             markdown_table(section.result.table),
             "",
@@ -135,6 +137,13 @@ def write_report(out_dir, sections, *, settings=""):
     (out_dir / "index.html").write_text(_html_page(sections, settings, notes), encoding="utf-8")
     written.append(out_dir / "index.html")
     return written, notes
+
+
+def _summary_lines(section):
+    """The data summary, with the preprocessing line only when there was preprocessing."""
+    result = section.result
+    lines = result.summary.lines()
+    return lines if result.preprocessed else lines[:-1]
 
 
 def _is_toynet(estimator):
@@ -178,15 +187,23 @@ def _write_figures(out_dir, section):
             title=f"{model}\nCV {scoring} {row['mean_test_score']:.3f}, "
             f"train {row['train_score']:.3f}",
         )
-    if n_features > 2:
+    n_inputs = result.summary.n_model_inputs
+    if n_features > 2 or result.preprocessed and n_inputs > 2:
+        seen = (
+            f"{n_features} features"
+            if not result.preprocessed
+            else f"{n_features} columns, {n_inputs} after preprocessing"
+        )
+        made = "encoded and scaled" if result.preprocessed else "scaled"
         figure.suptitle(
-            f"{n_features} features: shown on the plane of the first two principal "
-            "components (a slice through the data's mean)"
+            f"{seen}: shown on the plane of the first two principal components of the "
+            f"data each model's last step sees ({made}), through its mean"
         )
         section.notes.append(
-            f"The data has {n_features} features, so the decision boundaries are drawn on the "
-            "plane of its first two principal components, through its mean: a 2-D slice of "
-            "each model's decision function, not the whole of it."
+            f"The data has {seen}, so the decision boundaries are drawn on a PCA plane: the "
+            f"first two principal components of the data as each model's final estimator sees "
+            f"it ({made}), through its mean. It is a 2-D slice of each model's decision "
+            "function, not the whole of it."
         )
     _add_figure(
         section,
@@ -291,10 +308,13 @@ def _html_page(sections, settings, notes):
         parts += [
             f'<section id="{html.escape(problem.name)}">',
             f"<h2>{html.escape(problem.title)}</h2>",
-            f"<p>{html.escape(problem.description)} ({html.escape(problem.summary)}). "
+            f"<p>{html.escape(problem.description)}. "
             f"Best cross-validated score ({table['mean_test_score'].max():.3f}): "
             f"<strong>{html.escape(', '.join(leaders))}</strong>"
             f"{' (tie)' if len(leaders) > 1 else ''}.</p>",
+            "<ul>",
+            *(f"<li>{html.escape(line)}</li>" for line in _summary_lines(section)),
+            "</ul>",
             _html_table(table),
         ]
         parts += [f'<p class="note">{html.escape(note)}</p>' for note in section.notes]

@@ -9,6 +9,7 @@ on stderr and exit status 2.
 import argparse
 import sys
 import time
+import warnings
 
 from sktoynet import __version__
 from sktoynet._cli_datasets import (
@@ -18,6 +19,9 @@ from sktoynet._cli_datasets import (
     load_csv,
     load_named,
 )
+from sktoynet._data_summary import summarize
+from sktoynet._interrupt import Interrupted, interrupts_deferred, interrupts_stop_the_run
+from sktoynet._output import MANIFEST, ReportFolder
 
 #: Where ``sktoynet compare`` writes its report unless told otherwise.
 DEFAULT_OUT = "sktoynet-report"
@@ -40,7 +44,8 @@ def build_parser():
         help="grid-search sktoynet, LogisticRegression and MLPClassifier side by side",
         description="Grid-search sktoynet (learning_rate x width), LogisticRegression (C) "
         "and MLPClassifier (learning_rate_init x hidden_layer_sizes), each behind a "
-        "StandardScaler, on the same stratified cross-validation folds. Prints one table "
+        "StandardScaler (after one shared encoding step for tables with strings, dates or "
+        "missing values), on the same stratified cross-validation folds. Prints one table "
         "per problem and writes a report. Without --dataset or --data, runs on the two "
         "built-in toy problems (two_squares, three_bands).",
         epilog=f"Example: sktoynet compare --dataset moons --dataset xor --out {DEFAULT_OUT}",
@@ -54,9 +59,22 @@ def build_parser():
         help="a built-in problem; repeat for several. One of: " + ", ".join(NAMED_DATASETS),
     )
     source.add_argument(
-        "--data", metavar="FILE.csv", help="your own CSV file: numeric features and a target"
+        "--data",
+        metavar="FILE.csv",
+        help="your own CSV file: a target column and features (numbers, strings, booleans, "
+        "dates, missing values; encoded by skrub's TableVectorizer inside each fold)",
     )
     source.add_argument("--target", metavar="COLUMN", help="the label column of --data")
+    source.add_argument(
+        "--drop",
+        action="append",
+        default=[],
+        metavar="COLUMN",
+        help="a column of --data to leave out (an ID, a leak); repeat for several",
+    )
+    source.add_argument(
+        "--sep", default=",", metavar="CHAR", help="the column separator of --data (default: ,)"
+    )
     search = compare.add_argument_group("search")
     search.add_argument(
         "--cv", type=_at_least_two, default=5, metavar="K", help="stratified folds (default: 5)"
@@ -72,7 +90,8 @@ def build_parser():
         type=int,
         default=None,
         metavar="N",
-        help="parallel fits per grid search (default: one process)",
+        help="parallel fits: all candidates x folds of a grid at once, N at a time "
+        "(-1: all cores; default: one process)",
     )
     search.add_argument(
         "--random-state",
@@ -92,7 +111,8 @@ def build_parser():
         default=DEFAULT_OUT,
         metavar="DIR",
         help="folder for the report: results.csv, results.md, PNG figures and index.html "
-        f"(default: ./{DEFAULT_OUT})",
+        f"(default: ./{DEFAULT_OUT}). It must be new, empty or an earlier sktoynet report "
+        f"(listed in its {MANIFEST}); sktoynet never overwrites other files",
     )
     output.add_argument("--no-report", action="store_true", help="print the tables only")
     output.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -126,12 +146,13 @@ def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.command == "compare":
-            return _compare(args, parser)
+        with interrupts_stop_the_run():
+            if args.command == "compare":
+                return _compare(args, parser)
     except (DataError, ValueError, FloatingPointError, OSError) as exc:
         return _fail(exc)
-    except KeyboardInterrupt:
-        print("sktoynet: interrupted", file=sys.stderr)
+    except (Interrupted, KeyboardInterrupt):
+        print("\nsktoynet: interrupted; no report written", file=sys.stderr)
         return EXIT_INTERRUPTED
     return EXIT_USAGE  # pragma: no cover - argparse requires a command
 
@@ -145,12 +166,14 @@ def _fail(exc):
 def _load_problems(args, parser):
     if args.target is not None and args.data is None:
         parser.error("--target needs --data FILE.csv")
+    if args.drop and args.data is None:
+        parser.error("--drop needs --data FILE.csv")
     if args.data is not None:
         if args.target is None:
             parser.error("--data needs --target COLUMN (the label column)")
         if args.dataset:
             parser.error("use either --data or --dataset, not both")
-        return [load_csv(args.data, args.target)]
+        return [load_csv(args.data, args.target, drop=args.drop, sep=args.sep)]
     names = list(dict.fromkeys(args.dataset or DEFAULT_DATASETS))
     return [load_named(name, random_state=args.random_state) for name in names]
 
@@ -164,10 +187,19 @@ def _compare(args, parser):
     get_scorer(args.scoring)  # an unknown name fails now, not after minutes of fitting
     for problem in problems:
         try:
-            check_target(problem.y, args.cv)
+            problem.y = check_target(problem.y, args.cv)
         except ValueError as exc:
             raise DataError(f"{problem.title}: {exc}") from exc
+    # The report folder is checked, and its staging folder made, before any fit.
+    folder = None if args.no_report else ReportFolder(args.out)
+    try:
+        return _run(args, problems, folder, compare, default_models)
+    finally:
+        if folder is not None:
+            folder.discard()
 
+
+def _run(args, problems, folder, compare, default_models):
     from sktoynet._report import Section, format_table, write_report
 
     settings = (
@@ -177,18 +209,32 @@ def _compare(args, parser):
     print(f"sktoynet {__version__}: {settings}")
     sections = []
     for problem in problems:
-        print(f"\n== {problem.title}: {problem.description}\n   ({problem.summary})", flush=True)
+        print(f"\n== {problem.title}: {problem.description}", flush=True)
+        summary = summarize(problem.X, problem.y, problem.feature_names)
+        for line in summary.lines():
+            print(f"   {line}")
+        for column in summary.id_like:
+            print(
+                f"sktoynet: warning: column {column!r} has a different value on every row, "
+                f"like an ID; it is used as a feature: if it is one, add --drop {column}",
+                file=sys.stderr,
+                flush=True,
+            )
         started = time.perf_counter()
-        result = compare(
-            problem.X,
-            problem.y,
-            models=default_models(args.random_state, quick=args.quick),
-            cv=args.cv,
-            scoring=args.scoring,
-            n_jobs=args.n_jobs,
-            random_state=args.random_state,
-            progress=not args.quiet,
-        )
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="column .* like an ID")  # said above
+            result = compare(
+                problem.X,
+                problem.y,
+                models=default_models(args.random_state, quick=args.quick),
+                cv=args.cv,
+                scoring=args.scoring,
+                n_jobs=args.n_jobs,
+                random_state=args.random_state,
+                progress=not args.quiet,
+            )
+        if result.preprocessed:
+            print(f"   {result.summary.lines()[-1]}")
         print(format_table(result.table))
         leaders = result.leaders_
         best_score = result.table["mean_test_score"].max()
@@ -200,10 +246,14 @@ def _compare(args, parser):
         )
         sections.append(Section(problem, result))
 
-    if not args.no_report:
-        written, notes = write_report(args.out, sections, settings=settings)
+    if folder is not None:
+        print(f"\nwriting the report to {args.out} ...", flush=True)
+        written, notes = write_report(folder.staging, sections, settings=settings)
         for note in notes:
             print(f"sktoynet: note: {note}", file=sys.stderr)
+        with interrupts_deferred() as held:
+            written = folder.commit(written)
+            held.pending = False  # the report is complete: finishing beats a false "no report"
         index = next(path for path in written if path.name == "index.html")
-        print(f"\nreport: {index} ({len(written)} files in {args.out})")
+        print(f"report: {index} ({len(written)} files in {args.out})")
     return 0

@@ -6,6 +6,8 @@ the table says which model wins on the data and not which one was handled
 better.
 """
 
+import contextlib
+import tempfile
 import warnings
 from dataclasses import dataclass, field
 from functools import partial
@@ -13,6 +15,7 @@ from numbers import Integral
 
 import numpy as np
 import pandas as pd
+from joblib import effective_n_jobs
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
@@ -24,7 +27,10 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
+from sktoynet import _preprocessing
+from sktoynet._data_summary import as_frame, check_finite, plain_value, summarize
 from sktoynet._pipeline import make_toynet
+from sktoynet._progress import FitCounter, counting_batches
 
 __all__ = ["ComparisonResult", "compare", "default_models", "check_target"]
 
@@ -126,21 +132,55 @@ def check_target(y, n_splits):
     ValueError
         With a message that names the offending class and the fix.
     """
-    y = column_or_1d(y, warn=True)
+    y = _check_label_values(column_or_1d(y, warn=True))
     check_classification_targets(y)
     classes, counts = np.unique(y, return_counts=True)
     if classes.size < 2:
-        shown = repr(classes[0].item() if classes.size else None)
+        shown = repr(plain_value(classes[0]) if classes.size else None)
         raise ValueError(
             f"the target has a single class ({shown}): a classifier needs at least two"
         )
     smallest = int(np.argmin(counts))
     if counts[smallest] < n_splits:
         raise ValueError(
-            f"class {classes[smallest].item()!r} has only {counts[smallest]} row(s), fewer "
+            f"class {plain_value(classes[smallest])!r} has only {counts[smallest]} row(s), fewer "
             f"than the {n_splits} cross-validation folds; use fewer folds (at most "
             f"{max(int(counts[smallest]), 2)}) or add rows of that class"
         )
+    return y
+
+
+def _check_label_values(y):
+    """Refuse missing labels and labels of mixed types, naming an example of each.
+
+    Object labels that are all booleans or all numbers come back with that
+    dtype, which scikit-learn recognises as classes.
+    """
+    missing = pd.isna(y)
+    if missing.any():
+        raise ValueError(
+            f"the target has {int(missing.sum())} missing label(s) (such as row "
+            f"{int(np.flatnonzero(missing)[0])}); drop those rows or give them a class"
+        )
+    if y.dtype != object:
+        return y
+    kinds = {}
+    for value in y:
+        if isinstance(value, (bool, np.bool_)):
+            kind = "boolean"
+        elif isinstance(value, (int, float, np.number)):
+            kind = "number"
+        else:
+            kind = type(value).__name__
+        kinds.setdefault(kind, value)
+    if len(kinds) > 1:
+        examples = " and ".join(f"{kind} ({plain_value(value)!r})" for kind, value in kinds.items())
+        raise ValueError(
+            f"the target mixes label types: {examples}; make every label the same type "
+            "(all strings or all numbers)"
+        )
+    if set(kinds) <= {"boolean", "number"}:
+        return np.asarray(y.tolist())
     return y
 
 
@@ -163,12 +203,19 @@ class ComparisonResult:
         The score used.
     cv : cross-validation splitter
         The folds shared by all the models.
+    summary : DataSummary
+        Rows, columns by kind, missing values, class balance and the number
+        of columns the models get (``summary.lines()`` in words).
+    preprocessed : bool
+        Whether the models got the preprocessing step in front.
     """
 
     table: pd.DataFrame
     searches: dict = field(default_factory=dict)
     scoring: object = "accuracy"
     cv: object = None
+    summary: object = None
+    preprocessed: bool = False
 
     @property
     def cv_results_(self):
@@ -203,21 +250,47 @@ class ComparisonResult:
 
 
 class _ProgressGridSearchCV(GridSearchCV):
-    """GridSearchCV that evaluates one candidate at a time and reports each.
+    """GridSearchCV that reports its fits as they finish.
 
-    ``cv_results_`` and the best estimator are those GridSearchCV computes;
-    only the order of the calls changes. ``on_candidate_done`` is called with
-    the number of fits just finished, ``on_search_done`` before the refit.
+    With ``n_jobs`` other than one process, every candidate x fold is handed
+    to joblib at once (as GridSearchCV does) and ``on_fits_done`` is called
+    from the parent as each batch of fits comes back (see
+    :func:`sktoynet._progress.counting_batches`). In one process, the
+    candidates are evaluated one after the other and reported each in turn:
+    the same fits in the same order. ``cv_results_`` and the best estimator
+    are those GridSearchCV computes. ``on_search_done`` is called before the
+    refit.
     """
 
-    on_candidate_done = None
+    on_fits_done = None
     on_search_done = None
 
+    def __getstate__(self):
+        # scikit-learn sends the search itself along with each fit (``caller``);
+        # the callbacks hold the progress bar, which belongs to this process only.
+        state = super().__getstate__()
+        state.pop("on_fits_done", None)
+        state.pop("on_search_done", None)
+        return state
+
+    def _in_parallel(self):
+        return self.on_fits_done is not None and effective_n_jobs(self.n_jobs) != 1
+
+    def fit(self, X, y=None, **params):
+        if not self._in_parallel():
+            return super().fit(X, y, **params)
+        # GridSearchCV picks its joblib backend when fit starts, before _run_search.
+        with counting_batches(self.on_fits_done):
+            return super().fit(X, y, **params)
+
     def _run_search(self, evaluate_candidates):
-        for candidate in ParameterGrid(self.param_grid):
-            evaluate_candidates([candidate])
-            if self.on_candidate_done is not None:
-                self.on_candidate_done(self.n_splits_)
+        candidates = list(ParameterGrid(self.param_grid))
+        if self.on_fits_done is None or self._in_parallel():
+            evaluate_candidates(candidates)
+        else:
+            for candidate in candidates:
+                evaluate_candidates([candidate])
+                self.on_fits_done(self.n_splits_)
         if self.on_search_done is not None:
             self.on_search_done()
 
@@ -232,6 +305,7 @@ def compare(
     n_jobs=None,
     random_state=None,
     progress=False,
+    preprocess="auto",
 ):
     """Grid-search several classifiers on the same folds and tabulate them.
 
@@ -242,10 +316,20 @@ def compare(
     from grid points that are expected to fail (a tiny learning rate, say)
     are silenced during the search only.
 
+    A table with strings, categories, booleans, dates or missing values gets
+    one preprocessing step in front of every model (see ``preprocess``): skrub's
+    :class:`~skrub.TableVectorizer`, a :class:`~sklearn.impute.SimpleImputer`
+    and a :class:`~sklearn.preprocessing.StandardScaler`, inside each
+    pipeline, so it is fitted on each training fold only. Numeric data without missing values is
+    passed to the models as it is.
+
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-        Numeric training data. Scaling is left to each model's pipeline.
+    X : array-like or DataFrame of shape (n_samples, n_features)
+        Training data: numbers, or a DataFrame whose columns may also hold
+        strings, categories, booleans, dates and missing values. Scaling is
+        left to each model's pipeline. Infinite values, and values beyond
+        +-1e150 that scaling would overflow, are refused before any fit.
     y : array-like of shape (n_samples,)
         Class labels; at least two classes, each with at least ``cv`` rows.
     models : dict or None, default=None
@@ -257,17 +341,34 @@ def compare(
     scoring : str or callable, default="accuracy"
         One scikit-learn scorer, as in GridSearchCV.
     n_jobs : int or None, default=None
-        Parallel fits within each grid search; None is one process.
+        Parallel fits: all the candidates x folds of a model's grid are
+        handed to joblib at once (``-1``: all cores; a dask backend spreads
+        them over its cluster). None is one process, unless a joblib backend
+        context says otherwise.
     random_state : int, RandomState instance or None, default=None
         Seed of the fold shuffle and of the default models.
     progress : bool, default=False
         Show a progress bar (on stderr) that advances as the fits finish.
+    preprocess : {"auto", True, False}, default="auto"
+        Whether every model, the default ones and those in ``models``, gets
+        the preprocessing step in front (as a first pipeline step named
+        ``"preprocessing"``; grid keys of your pipelines stay as they are).
+        "auto" adds it when ``X`` has a column that is not plain numbers, or
+        a missing value. False leaves the models as given, for estimators
+        that take such tables themselves.
 
     Returns
     -------
     result : ComparisonResult
         ``result.table`` has one row per model; ``result.searches``,
-        ``result.cv_results_`` and ``result.best_estimators_`` hold the rest.
+        ``result.cv_results_`` and ``result.best_estimators_`` hold the rest,
+        ``result.summary`` describes the data.
+
+    Warns
+    -----
+    UserWarning
+        For each column with a different integer or string on every row: it
+        looks like an identifier, which a model can only memorise.
 
     See Also
     --------
@@ -308,6 +409,58 @@ def compare(
             f"scoring must be one scorer name or callable, got {scoring!r}; "
             "compare() ranks models on a single score"
         )
+    preprocessed = _preprocessing.resolve(preprocess, X)
+    check_finite(as_frame(X))
+    summary = summarize(X, y)
+    for name in summary.id_like:
+        warnings.warn(
+            f"column {name!r} has a different value on every row, like an ID; it is used "
+            "as a feature: drop it if it is one",
+            UserWarning,
+            stacklevel=2,
+        )
+    # A fold's encoded table is cached for all the grid points and models, until we return.
+    caching = tempfile.TemporaryDirectory(prefix="sktoynet-cache-") if preprocessed else None
+    with caching or contextlib.nullcontext() as cache:
+        if preprocessed:
+            models = {
+                name: _preprocessing.with_preprocessing(estimator, grid, memory=cache)
+                for name, (estimator, grid) in models.items()
+            }
+            # Fitted once on all rows before the search: it says how many columns the
+            # models get, and a table it cannot encode fails now, not fold after fold.
+            summary.n_model_inputs = _preprocessing.make_preprocessing().fit_transform(X).shape[1]
+        else:
+            summary.n_model_inputs = np.shape(X)[1]
+        searches = _search_all(models, X, y, cv, scoring, n_jobs, progress)
+    if preprocessed:
+        for search in searches.values():
+            _forget_memory(search, cache)
+    table = pd.DataFrame.from_dict(
+        {name: _table_row(search, X, y, scoring) for name, search in searches.items()},
+        orient="index",
+        columns=TABLE_COLUMNS,
+    )
+    table.index.name = "model"
+    return ComparisonResult(
+        table=table,
+        searches=searches,
+        scoring=scoring,
+        cv=cv,
+        summary=summary,
+        preprocessed=preprocessed,
+    )
+
+
+def _forget_memory(search, cache):
+    """Point the pipelines back to no cache once the temporary one is gone."""
+    for pipeline in (search.estimator, getattr(search, "best_estimator_", None)):
+        if getattr(pipeline, "memory", None) == cache:
+            pipeline.set_params(memory=None)
+
+
+def _search_all(models, X, y, cv, scoring, n_jobs, progress):
+    """Fit one grid search per model, on the same folds; return them by name."""
     searches = {
         name: _ProgressGridSearchCV(
             estimator,
@@ -322,25 +475,28 @@ def compare(
     }
     n_splits = cv.get_n_splits(X, y) if hasattr(cv, "get_n_splits") else None
     bar = _progress_bar(searches, n_splits) if progress else None
-    rows = {}
     try:
         for name, search in searches.items():
+            counter = None
             if bar is not None:
                 bar.set_description(name)
                 bar.set_postfix_str("")
-                search.on_candidate_done = bar.update
+                total = len(ParameterGrid(search.param_grid)) * (n_splits or 0)
+                counter = FitCounter(total, bar.update)
+                search.on_fits_done = counter
                 search.on_search_done = partial(bar.set_postfix_str, "refitting the best")
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)
+                # A category seen only in a test fold is encoded as zeros, as intended.
+                warnings.filterwarnings("ignore", message="Found unknown categories")
                 search.fit(X, y)
-            search.on_candidate_done = search.on_search_done = None
-            rows[name] = _table_row(search, X, y, scoring)
+            search.on_fits_done = search.on_search_done = None
+            if counter is not None:
+                counter.finish()
     finally:
         if bar is not None:
             bar.close()
-    table = pd.DataFrame.from_dict(rows, orient="index", columns=TABLE_COLUMNS)
-    table.index.name = "model"
-    return ComparisonResult(table=table, searches=searches, scoring=scoring, cv=cv)
+    return searches
 
 
 def _as_model_grids(models):

@@ -7,6 +7,7 @@ imported when a figure is drawn, not when this module is imported.
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.pipeline import Pipeline
+from sklearn.utils.metaestimators import available_if
 
 __all__ = ["plot_decision_boundary", "plot_score_heatmap", "plot_loss_curves"]
 
@@ -58,9 +59,12 @@ def plot_decision_boundary(
       :class:`~sklearn.inspection.DecisionBoundaryDisplay`) and the points.
     - 1 feature: the predicted probability of each class along the line,
       with the points drawn at the height of their class.
-    - More features: the same as for 2, on the plane of the first two
-      principal components of ``X`` through its mean. That plane is a slice
-      of the decision function, not all of it; the axis labels say so.
+    - More features, or columns that are not numbers: the same as for 2,
+      on the plane of the first two principal components of the data the
+      classifier's last step sees (for a Pipeline, ``X`` after its
+      preprocessing steps, scaled and encoded), through their mean. That
+      plane is a slice of the decision function, not all of it; the axis
+      labels and a note on the axes say so.
 
     Parameters
     ----------
@@ -68,8 +72,9 @@ def plot_decision_boundary(
         Anything with ``predict`` and ``classes_``; ``predict_proba`` is used
         when present. A Pipeline (such as :func:`~sktoynet.make_toynet`) is
         fine: scaling happens inside it.
-    X : array-like of shape (n_samples, n_features)
-        The data the points are drawn from, unscaled.
+    X : array-like or DataFrame of shape (n_samples, n_features)
+        The data the points are drawn from, unscaled; a DataFrame may have
+        non-numeric columns when ``estimator`` is a Pipeline that encodes them.
     y : array-like of shape (n_samples,)
         Their labels.
     ax : matplotlib Axes, default=None
@@ -106,12 +111,15 @@ def plot_decision_boundary(
     names = list(feature_names) if feature_names is not None else _feature_names(X, n_features)
     classes = estimator.classes_
     y = np.asarray(y)
-    if n_features == 1:
+    if not (n_features <= 2 and _is_numeric(X)):
+        # Drawn in the space the last step sees: encoded, scaled, maybe projected.
+        estimator, X, names = _last_step_and_its_input(estimator, X)
+    if np.shape(X)[1] == 1:
         _plot_line(estimator, X, y, classes, names[0], ax, grid_resolution)
-    elif n_features == 2:
+    elif np.shape(X)[1] == 2:
         _plot_plane(estimator, X, y, classes, ax, grid_resolution, names)
     else:
-        _plot_projection(estimator, X, y, classes, ax, grid_resolution)
+        _plot_projection(estimator, X, y, classes, ax, grid_resolution, n_features)
     if title is not None:
         ax.set_title(title)
     return ax
@@ -215,7 +223,12 @@ def _plot_plane(estimator, X, y, classes, ax, grid_resolution, names):
 
 
 class _PlaneClassifier(ClassifierMixin, BaseEstimator):
-    """A fitted classifier seen through a 2-D plane of its input space."""
+    """A fitted classifier seen through a 2-D plane of its input space.
+
+    ``predict_proba`` keeps its name (scikit-learn picks the positive class's
+    column of a binary problem by the method's name) and exists only when the
+    wrapped classifier has it.
+    """
 
     def __init__(self, estimator, origin, axes, columns):
         self.estimator = estimator
@@ -224,8 +237,6 @@ class _PlaneClassifier(ClassifierMixin, BaseEstimator):
         self.columns = columns
         self.classes_ = estimator.classes_
         self.n_features_in_ = 2
-        if hasattr(estimator, "predict_proba"):
-            self.predict_proba = self._predict_proba
 
     def __sklearn_is_fitted__(self):
         return True
@@ -241,30 +252,62 @@ class _PlaneClassifier(ClassifierMixin, BaseEstimator):
     def predict(self, Z):
         return self.estimator.predict(self._lift(Z))
 
-    def _predict_proba(self, Z):
+    @available_if(lambda self: hasattr(self.estimator, "predict_proba"))
+    def predict_proba(self, Z):
         return self.estimator.predict_proba(self._lift(Z))
 
     def fit(self, Z, y):  # makes it an estimator for sklearn's checks; never called
         raise NotImplementedError
 
 
-def _plot_projection(estimator, X, y, classes, ax, grid_resolution):
+def _is_numeric(X):
+    dtypes = getattr(X, "dtypes", None)
+    if dtypes is None:
+        return np.asarray(X).dtype.kind in "biuf"
+    import pandas as pd
+
+    return all(pd.api.types.is_numeric_dtype(dtype) for dtype in dtypes)
+
+
+def _last_step_and_its_input(estimator, X):
+    """The last step of a Pipeline, ``X`` as its earlier steps hand it over, and its names."""
+    if not (isinstance(estimator, Pipeline) and len(estimator) > 1):
+        return estimator, X, _feature_names(X, np.shape(X)[1])
+    steps = estimator[:-1]
+    seen = steps.transform(X)
+    try:
+        names = [str(name) for name in steps.get_feature_names_out()]
+    except (AttributeError, ValueError):  # a step that does not name its output
+        names = _feature_names(seen, np.shape(seen)[1])
+    return estimator[-1], seen, names
+
+
+def _plot_projection(estimator, X, y, classes, ax, grid_resolution, n_original):
+    """Draw ``estimator`` on the principal plane of ``X`` (``n_original`` columns at first)."""
     from sklearn.decomposition import PCA
 
     values = np.asarray(X, dtype=float)
+    n_features = values.shape[1]
     pca = PCA(n_components=2).fit(values)
     plane = _PlaneClassifier(estimator, pca.mean_, pca.components_, getattr(X, "columns", None))
     projected = pca.transform(values)
-    n_features = values.shape[1]
     ratio = pca.explained_variance_ratio_
     names = [f"principal component {i + 1} ({ratio[i]:.0%} of variance)" for i in range(2)]
     _plot_plane(plane, projected, y, classes, ax, grid_resolution, names)
+    columns_seen = (
+        f"{n_original} features"
+        if n_features == n_original
+        else f"{n_original} columns, {n_features} after preprocessing"
+    )
     ax.text(
         0.01,
         0.01,
-        f"{n_features} features: a slice through the mean, not the whole boundary",
+        f"{columns_seen}: PCA plane of the model's input,\n"
+        "a slice through the mean, not the whole boundary",
         transform=ax.transAxes,
-        fontsize="small",
+        fontsize="x-small",
+        in_layout=False,  # a long note must not squeeze the axes
+        clip_on=True,
         color="black",
         bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"},
     )

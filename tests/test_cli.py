@@ -128,7 +128,8 @@ def test_csv_data_with_string_labels_and_a_progress_bar(tmp_path, capsys):
         str(out_dir),
     )
     assert status == 0
-    assert "animals.csv" in out and "60 rows, 2 features, 2 classes" in out
+    assert "animals.csv" in out and "60 rows, 2 columns: 2 numeric" in out
+    assert "classes: " in out and "missing values: none" in out
     assert "fit" in err and "sktoynet" in err  # the progress bar, on stderr
     boundaries = out_dir / "animals-decision-boundaries.png"
     assert_valid_png(boundaries)
@@ -163,43 +164,63 @@ def write_csv(path, frame):
     return str(path)
 
 
+def csv_text(path, text):
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
 @pytest.mark.parametrize(
     "case, message",
     [
         ("missing file", "no such file"),
         ("missing target", "no column 'label'"),
-        ("non-numeric feature", "non-numeric feature column(s)"),
         ("one class", "single class"),
         ("too few rows in a class", "fewer than the 5 cross-validation folds"),
+        ("rare string class", "class 'rare' has only 3 row(s)"),
+        ("missing labels", "missing values in the target column 'label'"),
+        ("header only", "has a header (x, label) but no rows of data"),
+        ("semicolons", "looks ';'-separated; pass --sep ';'"),
+        ("tabs", "looks '\\t'-separated; pass --sep '\\t'"),
+        ("infinity", "column 'x' has an infinite or overflowing value (inf at row 3)"),
+        ("overflow", "column 'x' has an infinite or overflowing value (1e+300 at row 3)"),
+        ("drop unknown", "--drop 'nope': no such column"),
+        ("drop target", "--drop 'label' is the target column"),
     ],
 )
 def test_bad_data_is_one_line_and_exit_status_2(tmp_path, capsys, case, message):
     numbers = np.arange(12.0)
     frames = {
         "missing target": pd.DataFrame({"x": numbers, "y": [0, 1] * 6}),
-        "non-numeric feature": pd.DataFrame(
-            {"x": numbers, "colour": ["red", "blue"] * 6, "label": [0, 1] * 6}
-        ),
         "one class": pd.DataFrame({"x": numbers, "label": [1] * 12}),
         "too few rows in a class": pd.DataFrame({"x": numbers, "label": [0] * 9 + [1] * 3}),
+        "rare string class": pd.DataFrame({"x": numbers, "label": ["common"] * 9 + ["rare"] * 3}),
+        "missing labels": pd.DataFrame({"x": numbers, "label": ["a", None] * 6}),
+        "infinity": pd.DataFrame({"x": [0.0, 1, 2, np.inf] * 3, "label": [0, 1] * 6}),
+        "overflow": pd.DataFrame({"x": [0.0, 1, 2, 1e300] * 3, "label": [0, 1] * 6}),
+    }
+    texts = {
+        "header only": "x,label\n",
+        "semicolons": "x;label\n" + "".join(f"{i};{i % 2}\n" for i in range(12)),
+        "tabs": "x\tlabel\n" + "".join(f"{i}\t{i % 2}\n" for i in range(12)),
     }
     path = tmp_path / "data.csv"
     if case in frames:
         write_csv(path, frames[case])
-    status, out, err = run(capsys, "--data", str(path), "--target", "label")
+    elif case in texts:
+        csv_text(path, texts[case])
+    elif case != "missing file":
+        write_csv(path, pd.DataFrame({"x": numbers, "label": [0, 1] * 6}))
+    extra = {"drop unknown": ["--drop", "nope"], "drop target": ["--drop", "label"]}.get(case, [])
+    out_dir = tmp_path / "report"
+    status, out, err = run(
+        capsys, "--data", str(path), "--target", "label", *extra, "--out", str(out_dir)
+    )
     assert status == 2
     assert err.startswith("sktoynet: error: ")
     assert message in err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert out == ""
-
-
-def test_non_numeric_columns_are_named_with_an_example(tmp_path, capsys):
-    frame = pd.DataFrame({"x": [1.0, 2.0] * 5, "colour": ["red"] * 10, "label": [0, 1] * 5})
-    path = write_csv(tmp_path / "data.csv", frame)
-    _, _, err = run(capsys, "--data", path, "--target", "label")
-    assert "'colour' (e.g. 'red')" in err
-    assert "encode them as numbers or drop them" in err
+    assert {entry.name for entry in tmp_path.iterdir()} <= {"data.csv"}  # nothing left behind
 
 
 @pytest.mark.parametrize(
@@ -207,6 +228,7 @@ def test_non_numeric_columns_are_named_with_an_example(tmp_path, capsys):
     [
         ["--data", "x.csv"],
         ["--target", "y"],
+        ["--drop", "id"],
         ["--dataset", "no_such_problem"],
         ["--cv", "1"],
     ],
@@ -251,5 +273,21 @@ def test_without_matplotlib_the_tables_are_written_and_the_fix_is_named(
     status, _, err = run(capsys, "--dataset", "xor", "--quiet", "--out", str(tmp_path))
     assert status == 0
     assert 'pip install "sktoynet[plot]"' in err
-    assert {path.name for path in tmp_path.iterdir()} == {"results.csv", "results.md", "index.html"}
+    assert {path.name for path in tmp_path.iterdir()} == {
+        "results.csv",
+        "results.md",
+        "index.html",
+        "sktoynet-manifest.txt",
+    }
     assert "sktoynet[plot]" in (tmp_path / "index.html").read_text()
+
+
+def test_a_tab_separated_file_is_read_with_sep_backslash_t(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("sktoynet.comparison.default_models", only_logistic_regression)
+    path = csv_text(
+        tmp_path / "points.tsv", "x\tlabel\n" + "".join(f"{i}\t{i % 2}\n" for i in range(12))
+    )
+    args = ["--data", path, "--target", "label", "--sep", "\\t", "--cv", "3", "--no-report"]
+    status, out, err = run(capsys, *args)
+    assert status == 0, err
+    assert "12 rows, 1 column: 1 numeric" in out

@@ -185,3 +185,268 @@ def test_several_scores_are_refused(two_squares):
     X, y = two_squares
     with pytest.raises(ValueError, match="single score"):
         compare(X, y, models={"logistic": logistic()}, scoring=["accuracy", "f1"])
+
+
+def test_a_rare_string_class_is_named_not_a_crash():
+    # Was AttributeError: 'str' object has no attribute 'item'.
+    X = np.arange(20.0).reshape(-1, 1)
+    y = np.array(["common"] * 17 + ["rare"] * 3)
+    with pytest.raises(ValueError, match=r"class 'rare' has only 3 row\(s\)"):
+        compare(X, y, models={"logistic": logistic()}, cv=5)
+
+
+@pytest.mark.parametrize(
+    "labels, message",
+    [
+        (["a", None] * 10, r"2 missing label\(s\)|10 missing label\(s\) \(such as row 1\)"),
+        (["a", 1] * 10, r"mixes label types: str \('a'\) and number \(1\)"),
+        (["yes", True] * 10, r"mixes label types: str \('yes'\) and boolean \(True\)"),
+    ],
+)
+def test_labels_that_are_missing_or_of_mixed_types_are_refused(labels, message):
+    X = np.arange(20.0).reshape(-1, 1)
+    with pytest.raises(ValueError, match=message):
+        compare(X, np.array(labels, dtype=object), models={"logistic": logistic()}, cv=2)
+
+
+def test_object_labels_of_one_type_are_classes():
+    y = check_target(np.array([True, False] * 5, dtype=object), 2)
+    assert y.dtype == bool
+
+
+# --- parallel search (issue 11, item 8) -------------------------------------------
+
+
+def small_models():
+    return {
+        "sktoynet": (
+            make_toynet(**FAST_PARAMS),
+            {"toynetclassifier__learning_rate": [0.01, 0.1], "toynetclassifier__width": [2, 4]},
+        ),
+        "LogisticRegression": (logistic(), {"logisticregression__C": [0.1, 1.0]}),
+        "MLPClassifier": (
+            make_pipeline(StandardScaler(), MLPClassifier(max_iter=50, random_state=0)),
+            {"mlpclassifier__hidden_layer_sizes": [(2,), (4,)]},
+        ),
+    }
+
+
+class RecordingBar:
+    """Stands in for the tqdm bar: records what the search reports."""
+
+    def __init__(self):
+        self.updates = []
+
+    def update(self, n):
+        self.updates.append(n)
+
+    def set_description(self, text):
+        self.updates.append(text)
+
+    def set_postfix_str(self, text):
+        pass
+
+    def close(self):
+        pass
+
+
+def test_two_jobs_give_the_same_table_as_one(two_squares, monkeypatch):
+    X, y = two_squares
+    serial = compare(X, y, models=small_models(), cv=3, random_state=0)
+    bar = RecordingBar()
+    monkeypatch.setattr("sktoynet.comparison._progress_bar", lambda *args: bar)
+    parallel = compare(X, y, models=small_models(), cv=3, random_state=0, n_jobs=2, progress=True)
+    columns = ["best_params", "mean_test_score", "std_test_score", "train_score"]  # not times
+    pd.testing.assert_frame_equal(parallel.table[columns], serial.table[columns])
+    for name in serial.searches:
+        np.testing.assert_array_equal(
+            parallel.cv_results_[name]["split0_test_score"],
+            serial.cv_results_[name]["split0_test_score"],
+        )
+    # The bar advanced as the workers' fits came back, not once per model.
+    assert sum(n for n in bar.updates if isinstance(n, int)) == 24
+    sktoynet_updates = bar.updates[1 : bar.updates.index("LogisticRegression")]
+    assert len(sktoynet_updates) > 1 and sum(sktoynet_updates) == 12
+
+
+def test_with_jobs_every_candidate_and_fold_is_handed_over_at_once(two_squares):
+    from sktoynet.comparison import _ProgressGridSearchCV
+
+    grid = {"logisticregression__C": [0.01, 0.1, 1.0, 10.0]}
+    batches = []
+    for n_jobs in [None, 2]:
+        search = _ProgressGridSearchCV(logistic(), grid, cv=3, n_jobs=n_jobs)
+        search.on_fits_done = lambda n: None
+        search.n_splits_ = 3
+        calls = []
+        search._run_search(lambda candidates, calls=calls: calls.append(len(candidates)))
+        batches.append(calls)
+    assert batches == [[1, 1, 1, 1], [4]]  # one process: in turn; two jobs: all at once
+
+
+def test_counting_batches_counts_each_threads_own_tasks():
+    import threading
+    import time
+
+    import joblib
+    from sklearn.utils.parallel import Parallel, delayed
+
+    from sktoynet._progress import counting_batches
+
+    counts = {}
+
+    def run(name, n_tasks):
+        counts[name] = 0
+
+        def done(n, name=name):
+            counts[name] += n
+
+        with joblib.parallel_config(backend="threading"), counting_batches(done):
+            Parallel(n_jobs=2)(delayed(time.sleep)(0.01) for _ in range(n_tasks))
+
+    threads = [threading.Thread(target=run, args=(name, n)) for name, n in [("a", 7), ("b", 13)]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for _ in range(100):  # the last batch may be reported just after Parallel returns
+        if counts == {"a": 7, "b": 13}:
+            break
+        time.sleep(0.05)
+    assert counts == {"a": 7, "b": 13}
+
+
+# --- mixed-type tables (issue 11, item 2) -----------------------------------------
+
+
+def people(n_rows=120, seed=0):
+    rng = np.random.RandomState(seed)
+    city = rng.choice(["Paris", "Lyon", "Nice"], n_rows)
+    frame = pd.DataFrame(
+        {
+            "city": city,
+            "member": rng.rand(n_rows) < 0.5,
+            "joined": pd.date_range("2020-01-01", periods=n_rows).strftime("%Y-%m-%d"),
+            "age": np.where(rng.rand(n_rows) < 0.1, np.nan, rng.uniform(18, 80, n_rows)),
+        }
+    )
+    frame.loc[::17, "city"] = None
+    return frame, np.where(frame["city"] == "Paris", "yes", "no")
+
+
+def test_a_mixed_table_gets_the_same_preprocessing_in_every_pipeline(rng):
+    X, y = people()
+    models = {
+        "logistic": (logistic(), {"logisticregression__C": [1.0]}),
+        "alone": LogisticRegression(),
+    }
+    result = compare(X, y, models=models, cv=3, random_state=0)
+    assert result.preprocessed
+    for name in models:
+        best = result.best_estimators_[name]
+        assert best.steps[0][0] == "preprocessing"
+        assert type(best[0][0]).__name__ == "TableVectorizer"
+        assert best.memory is None  # the temporary cache is gone and forgotten
+    assert list(result.best_estimators_["logistic"].named_steps) == [
+        "preprocessing",
+        "standardscaler",
+        "logisticregression",
+    ]
+    assert result.table["mean_test_score"].min() >= 0.9  # the city decides; it was encoded
+    summary = result.summary
+    assert summary.kinds == {
+        "numeric": ["age"],
+        "boolean": ["member"],
+        "categorical": ["city"],
+        "date": ["joined"],
+    }
+    assert set(summary.missing) == {"city", "age"}
+    assert summary.n_model_inputs > 4
+
+
+def test_numeric_data_keeps_its_pipelines_and_results(two_squares):
+    X, y = two_squares
+    models = {"logistic": (logistic(), {"logisticregression__C": [0.1, 1.0]})}
+    result = compare(X, y, models=models, cv=3, random_state=0)
+    assert not result.preprocessed
+    assert list(result.best_estimators_["logistic"].named_steps) == [
+        "standardscaler",
+        "logisticregression",
+    ]
+    by_hand = GridSearchCV(
+        logistic(), models["logistic"][1], cv=StratifiedKFold(3, shuffle=True, random_state=0)
+    ).fit(X, y)
+    np.testing.assert_array_equal(
+        result.cv_results_["logistic"]["mean_test_score"], by_hand.cv_results_["mean_test_score"]
+    )
+    assert result.summary.n_model_inputs == 2
+
+
+def test_preprocess_can_be_forced_or_refused(two_squares):
+    X, y = two_squares
+    forced = compare(X, y, models={"logistic": logistic()}, cv=3, preprocess=True)
+    assert forced.best_estimators_["logistic"].steps[0][0] == "preprocessing"
+    frame, labels = people()
+    with pytest.raises(ValueError, match="could not convert string to float"):
+        compare(frame, labels, models={"logistic": logistic()}, cv=3, preprocess=False)
+    with pytest.raises(ValueError, match="preprocess must be 'auto', True or False"):
+        compare(X, y, models={"logistic": logistic()}, preprocess="yes")
+
+
+def test_an_id_column_is_named_in_a_warning():
+    X, y = people()
+    X.insert(0, "customer", [f"C{i:04d}" for i in range(len(X))])
+    with pytest.warns(UserWarning, match="column 'customer' has a different value on every row"):
+        compare(X, y, models={"logistic": logistic()}, cv=3)
+
+
+@pytest.mark.parametrize("bad", [np.inf, -np.inf, 1e300])
+def test_infinite_or_overflowing_values_are_named_before_fitting(two_squares, bad):
+    X, y = two_squares
+    frame = pd.DataFrame(X, columns=["width", "height"])
+    frame.loc[5, "height"] = bad
+    with pytest.raises(ValueError, match=r"column 'height' has an infinite or overflowing value"):
+        compare(frame, y, models={"logistic": logistic()}, cv=3)
+
+
+def test_on_a_dask_cluster_the_grid_is_spread_and_counted(two_squares, monkeypatch):
+    import joblib
+
+    distributed = pytest.importorskip("dask.distributed")
+    X, y = two_squares
+    models = {"logistic": (logistic(), {"logisticregression__C": [0.01, 0.1, 1.0, 10.0]})}
+    serial = compare(X, y, models=models, cv=3, random_state=0)
+    bar = RecordingBar()
+    monkeypatch.setattr("sktoynet.comparison._progress_bar", lambda *args: bar)
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        distributed.Client(cluster),
+        joblib.parallel_backend("dask"),
+    ):
+        spread = compare(X, y, models=models, cv=3, random_state=0, n_jobs=-1, progress=True)
+    columns = ["best_params", "mean_test_score", "std_test_score", "train_score"]
+    pd.testing.assert_frame_equal(spread.table[columns], serial.table[columns])
+    fits_reported = [n for n in bar.updates if isinstance(n, int)]
+    assert sum(fits_reported) == 12
+    assert len(fits_reported) > 1  # as the workers' fits came back, not all at the end
+
+
+def test_compare_and_the_command_line_import_neither_keras_nor_skrub():
+    from tests._helpers import REPO_ROOT, run_in_fresh_process
+
+    loaded = run_in_fresh_process(
+        """
+        import sys
+        import sktoynet.cli, sktoynet.comparison
+        heavy = ("keras", "tensorflow", "jax", "skrub")
+        print(sorted(name for name in heavy if name in sys.modules))
+        """,
+        cwd=REPO_ROOT,
+    )
+    assert loaded.strip() == "[]"

@@ -75,7 +75,44 @@ def test_wider_data_is_drawn_on_the_principal_plane_and_says_so():
         ax = plot_decision_boundary(model, X, y)
     assert ax.get_xlabel().startswith("principal component 1")
     assert ax.get_ylabel().startswith("principal component 2")
-    assert any("4 features: a slice" in text.get_text() for text in ax.texts)
+    assert any("4 features: PCA plane" in text.get_text() for text in ax.texts)
+
+
+@pytest.mark.parametrize("n_features", [3, 30])
+def test_binary_problem_with_more_than_two_features_shows_one_probability(n_features):
+    # Was "Input z must be 2D, not 3D": the plane's predict_proba lost its name,
+    # so scikit-learn did not pick the positive class's column.
+    X, y = make_blobs(n_samples=80, centers=2, n_features=n_features, random_state=0)
+    labels = np.array(["no", "yes"])[y]
+    ax = plot_decision_boundary(logistic(X, labels), X, labels)
+    assert ax.get_xlabel().startswith("principal component 1")
+    assert ax.figure.axes[1].get_ylabel() == "P(class yes)"
+    assert legend_texts(ax) == ["no", "yes"]
+
+
+def test_the_plane_is_that_of_the_scaled_data_the_last_step_sees():
+    # One feature in thousands, two in units: PCA of the raw data would be that one column.
+    rng = np.random.RandomState(0)
+    X = np.column_stack([rng.normal(0, 1000, 90), rng.normal(size=(90, 2))])
+    y = (X[:, 1] > 0).astype(int)
+    ax = plot_decision_boundary(logistic(X, y), X, y)
+    first = float(ax.get_xlabel().split("(")[1].split("%")[0])
+    assert first < 60  # scaled: no column has most of the variance
+
+
+def test_columns_that_are_not_numbers_are_drawn_after_the_encoding():
+    from sklearn.compose import make_column_transformer
+    from sklearn.preprocessing import OneHotEncoder
+
+    frame = pd.DataFrame({"colour": ["red", "blue", "green"] * 20, "size": np.arange(60.0)})
+    y = (frame["colour"] == "red").to_numpy()
+    encode = make_column_transformer(
+        (OneHotEncoder(), ["colour"]), (StandardScaler(), ["size"]), verbose_feature_names_out=False
+    )
+    model = make_pipeline(encode, LogisticRegression()).fit(frame, y)
+    ax = plot_decision_boundary(model, frame, y)
+    assert ax.get_xlabel().startswith("principal component 1")
+    assert any("2 columns, 4 after preprocessing" in text.get_text() for text in ax.texts)
 
 
 def test_dataframe_columns_name_the_axes(two_squares):

@@ -1,0 +1,208 @@
+"""The user's files are safe, and Ctrl-C stops every stage (issue 11, items 5 and 6).
+
+The interrupt tests run the real command in a subprocess and send SIGINT once
+the stage under test has started, which they learn from what the command
+prints: the progress bar's description (the model being searched) on stderr,
+and "writing the report" on stdout.
+"""
+
+import os
+import re
+import selectors
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sktoynet._output import MANIFEST
+from sktoynet.cli import main
+from sktoynet.comparison import default_models
+from tests._helpers import REPO_ROOT
+
+pytest.importorskip("matplotlib")
+
+
+def only_logistic_regression(random_state=None, *, quick=False):
+    return {"LogisticRegression": default_models(random_state)["LogisticRegression"]}
+
+
+@pytest.fixture
+def fast_models(monkeypatch):
+    monkeypatch.setattr("sktoynet.comparison.default_models", only_logistic_regression)
+
+
+def run(capsys, *args):
+    status = main(["compare", "--dataset", "xor", "--quiet", *args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def leftovers(folder):
+    return [entry.name for entry in folder.iterdir() if entry.name.startswith(".sktoynet")]
+
+
+def assert_refused_before_fitting(status, out, err, message):
+    assert status == 2
+    assert out == ""  # not even the settings line: nothing was fitted
+    assert err.startswith("sktoynet: error: --out ") and message in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_out_that_is_a_file_is_refused_and_kept(tmp_path, capsys, fast_models):
+    mine = tmp_path / "notes.txt"
+    mine.write_text("mine")
+    assert_refused_before_fitting(*run(capsys, "--out", str(mine)), "is a file, not a folder")
+    assert mine.read_text() == "mine"
+    assert leftovers(tmp_path) == []
+
+
+def test_out_under_a_file_is_refused(tmp_path, capsys, fast_models):
+    (tmp_path / "notes.txt").write_text("mine")
+    status, out, err = run(capsys, "--out", str(tmp_path / "notes.txt" / "report"))
+    assert_refused_before_fitting(status, out, err, "notes.txt' is a file, not a folder")
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs a /proc file system")
+def test_out_where_nothing_can_be_written_is_refused(capsys, fast_models):
+    status, out, err = run(capsys, "--out", "/proc/sktoynet-report")
+    assert_refused_before_fitting(status, out, err, "cannot write in '/proc'")
+
+
+def test_a_folder_with_files_of_the_user_is_refused_and_left_alone(tmp_path, capsys, fast_models):
+    out_dir = tmp_path / "report"
+    out_dir.mkdir()
+    (out_dir / "index.html").write_text("my own page")
+    status, out, err = run(capsys, "--out", str(out_dir))
+    assert_refused_before_fitting(status, out, err, "holds files sktoynet did not write")
+    assert "'index.html'" in err
+    assert [entry.name for entry in out_dir.iterdir()] == ["index.html"]
+    assert (out_dir / "index.html").read_text() == "my own page"
+
+
+def test_an_earlier_report_is_replaced_whole_but_not_once_the_user_added_a_file(
+    tmp_path, capsys, fast_models
+):
+    out_dir = tmp_path / "report"
+    assert run(capsys, "--out", str(out_dir))[0] == 0
+    listed = set((out_dir / MANIFEST).read_text().split())
+    assert {"index.html", "results.csv", "xor-decision-boundaries.png"} <= listed
+    assert {entry.name for entry in out_dir.iterdir()} == listed | {MANIFEST}
+    (out_dir / "results.csv").write_text("stale")  # an earlier report's file: replaced
+
+    assert run(capsys, "--out", str(out_dir), "--cv", "3")[0] == 0
+    assert "dataset,model" in (out_dir / "results.csv").read_text()
+    assert leftovers(tmp_path) == []
+
+    (out_dir / "my-notes.txt").write_text("mine")
+    status, out, err = run(capsys, "--out", str(out_dir))
+    assert_refused_before_fitting(status, out, err, "'my-notes.txt'")
+    assert (out_dir / "my-notes.txt").read_text() == "mine"
+
+
+def test_an_error_while_writing_leaves_no_report(tmp_path, capsys, fast_models, monkeypatch):
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("sktoynet._report.markdown_table", broken)
+    out_dir = tmp_path / "report"
+    status, _, err = run(capsys, "--out", str(out_dir))
+    assert status == 2 and err == "sktoynet: error: disk full\n"
+    assert not out_dir.exists()
+    assert leftovers(tmp_path) == []
+
+
+# --- Ctrl-C, in a real process -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def interrupt_data(tmp_path_factory):
+    """Big enough that each search stage lasts a second or more, small enough to be quick."""
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(
+        n_samples=2000, n_features=20, n_informative=10, flip_y=0.1, random_state=0
+    )
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    frame["label"] = np.where(y == 1, "yes", "no")
+    path = tmp_path_factory.mktemp("data") / "points.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def run_and_interrupt(data, out_dir, stage_pattern):
+    """Run the command, send SIGINT when ``stage_pattern`` shows up; return (status, out, err)."""
+    command = [sys.executable, "-m", "sktoynet", "compare", "--data", str(data), "--target"]
+    command += ["label", "--quick", "--cv", "3", "--out", str(out_dir)]
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))  # this source tree, installed or not
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=out_dir.parent, env=env
+    )
+    selector = selectors.DefaultSelector()
+    selector.register(process.stdout, selectors.EVENT_READ, "out")
+    selector.register(process.stderr, selectors.EVENT_READ, "err")
+    seen = {"out": b"", "err": b""}
+    deadline = time.monotonic() + 240  # a safety net against a hung test, not a timing check
+    sent = False
+    while selector.get_map() and time.monotonic() < deadline:
+        for key, _ in selector.select(timeout=1):
+            chunk = os.read(key.fileobj.fileno(), 65536)
+            if not chunk:
+                selector.unregister(key.fileobj)
+                continue
+            seen[key.data] += chunk
+            if not sent and re.search(stage_pattern, seen["out"] + seen["err"]):
+                process.send_signal(signal.SIGINT)
+                sent = True
+    status = process.wait(timeout=60)
+    assert sent, f"the stage {stage_pattern!r} never showed up"
+    return status, seen["out"].decode(), seen["err"].decode()
+
+
+@pytest.mark.parametrize(
+    "stage, pattern, not_reached",
+    [
+        ("sktoynet search", rb"sktoynet:\s+\d+%", "LogisticRegression"),
+        ("LogisticRegression search", rb"LogisticRegression:\s+\d+%", "MLPClassifier"),
+        # MLPClassifier catches KeyboardInterrupt itself and trains on; not our interrupt.
+        ("MLPClassifier search", rb"MLPClassifier:\s+\d+%", "writing the report"),
+        ("report writing", rb"writing the report", "report: "),
+    ],
+)
+def test_ctrl_c_stops_every_stage_with_status_130_and_no_report(
+    tmp_path, interrupt_data, stage, pattern, not_reached
+):
+    out_dir = tmp_path / "report"
+    status, out, err = run_and_interrupt(interrupt_data, out_dir, pattern)
+    assert status == 130, err[-2000:]
+    assert err.endswith("sktoynet: interrupted; no report written\n")
+    assert "Traceback" not in err and "Training interrupted by user" not in err
+    assert not_reached not in out + err  # it stopped in that stage
+    assert not out_dir.exists()
+    assert leftovers(tmp_path) == []
+
+
+def test_ctrl_c_raises_past_except_keyboardinterrupt_and_waits_during_the_final_move():
+    from sktoynet._interrupt import Interrupted, interrupts_deferred, interrupts_stop_the_run
+
+    previous = signal.getsignal(signal.SIGINT)
+    with interrupts_stop_the_run():
+        with pytest.raises(Interrupted):
+            try:
+                os.kill(os.getpid(), signal.SIGINT)
+                for _ in range(1000):  # the handler runs between bytecodes, in this thread
+                    time.sleep(0.001)
+            except (KeyboardInterrupt, Exception):  # what MLPClassifier and GridSearchCV catch
+                pytest.fail("the interrupt was caught")
+        finished = False
+        with pytest.raises(Interrupted):
+            with interrupts_deferred():
+                os.kill(os.getpid(), signal.SIGINT)
+                for _ in range(100):
+                    time.sleep(0.001)
+                finished = True
+        assert finished
+    assert signal.getsignal(signal.SIGINT) is previous
