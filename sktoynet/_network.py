@@ -20,6 +20,9 @@ from sktoynet._keras import import_keras
 keras = import_keras()
 ops = keras.ops
 
+#: What a padded class's logit becomes: exp() of it is exactly 0 in float32.
+MASKED_LOGIT = -1e9
+
 #: Activation names that scikit-learn's MLPClassifier uses, mapped to Keras.
 ACTIVATION_ALIASES = {"logistic": "sigmoid", "identity": "linear"}
 
@@ -55,10 +58,16 @@ class StackedDense(keras.layers.Layer):
     stacked_input : bool
         False when the input is shared, ``(batch, features)``; True when each
         weight set has its own input slice, ``(batch, n_stack, features)``.
+    unit_mask : {None, "zero", "logit"}
+        A non-trainable mask, 1 for the units in use and 0 for padding, that
+        lets one compiled program serve every size up to ``units``. "zero"
+        multiplies padded outputs by 0 (hidden units); "logit" pushes padded
+        logits to ``MASKED_LOGIT``, so that a softmax gives them probability
+        0 and their weights get no gradient (padded classes).
     """
 
     def __init__(
-        self, n_stack, units, activation=None, stacked_input=False, unit_mask=False, **kwargs
+        self, n_stack, units, activation=None, stacked_input=False, unit_mask=None, **kwargs
     ):
         super().__init__(**kwargs)
         self.n_stack = n_stack
@@ -75,8 +84,6 @@ class StackedDense(keras.layers.Layer):
             shape=(self.n_stack, self.units), initializer="zeros", name="bias"
         )
         if self.unit_mask:
-            # 1 for the units in use, 0 for padding: lets one compiled program
-            # serve every width up to ``units``.
             self.mask = self.add_weight(
                 shape=(self.units,), initializer="ones", trainable=False, name="unit_mask"
             )
@@ -94,8 +101,10 @@ class StackedDense(keras.layers.Layer):
             )
             outputs = ops.reshape(ops.matmul(inputs, side_by_side), (-1, n_stack, units))
         outputs = self.activation(outputs + self.bias)
-        if self.unit_mask:
+        if self.unit_mask == "zero":
             outputs = outputs * self.mask
+        elif self.unit_mask == "logit":
+            outputs = outputs + (1.0 - self.mask) * MASKED_LOGIT
         return outputs
 
     def get_config(self):
@@ -114,13 +123,20 @@ def build_stacked_network(spec):
     """The training network: outputs logits of shape (batch, n_init, n_outputs).
 
     Its trainable weights are ``[kernel1, bias1, kernel2, bias2]``, each with
-    the restarts on the first axis; the hidden layer also holds a unit mask.
+    the restarts on the first axis. Its non-trainable weights are the hidden
+    layer's unit mask and, for a softmax head, the head's class mask.
     """
     inputs = keras.Input(shape=(spec.n_features,))
     hidden = StackedDense(
-        spec.n_init, spec.width, keras_activation_name(spec.hidden_activation), unit_mask=True
+        spec.n_init, spec.width, keras_activation_name(spec.hidden_activation), unit_mask="zero"
     )(inputs)
-    logits = StackedDense(spec.n_init, spec.n_outputs, None, stacked_input=True)(hidden)
+    logits = StackedDense(
+        spec.n_init,
+        spec.n_outputs,
+        None,
+        stacked_input=True,
+        unit_mask="logit" if spec.n_outputs > 1 else None,
+    )(hidden)
     return keras.Model(inputs, logits)
 
 

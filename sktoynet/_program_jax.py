@@ -21,9 +21,9 @@ class JaxProgram(BaseProgram):
         super().__init__(key)
         self._compiled = jax.jit(self._epochs)
 
-    def _assign(self, weights, mask, optimizer_state):
+    def _assign(self, weights, masks, optimizer_state):
         self._trainable = [jnp.asarray(value) for value in weights]
-        self._non_trainable = [jnp.asarray(mask)]
+        self._non_trainable = [jnp.asarray(mask) for mask in masks]
         self._optimizer_state = [jnp.asarray(value) for value in optimizer_state]
 
     def _current_weights(self):

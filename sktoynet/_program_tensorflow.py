@@ -20,13 +20,13 @@ class TensorFlowProgram(BaseProgram):
 
     def __init__(self, key):
         super().__init__(key)
-        self._mask = self.model.layers[1].mask
         self._compiled = tf.function(self._epochs, jit_compile=True, reduce_retracing=True)
 
-    def _assign(self, weights, mask, optimizer_state):
+    def _assign(self, weights, masks, optimizer_state):
         for variable, value in zip(self.model.trainable_variables, weights, strict=True):
             variable.assign(value)
-        self._mask.assign(mask)
+        for variable, value in zip(self.model.non_trainable_variables, masks, strict=True):
+            variable.assign(value)
         for variable, value in zip(self.optimizer.variables, optimizer_state, strict=True):
             variable.assign(value)
 

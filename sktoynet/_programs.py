@@ -7,7 +7,7 @@ returned. So a *program* (stacked network + optimizer + compiled loop over
 epochs, see ``_epoch_loop``) is built once per shape *bucket* and kept in a
 small cache; a fit only resets its weights, optimizer state and learning
 rate, then runs it. Feature counts, widths and row counts are padded up to
-buckets, so that 50 different feature counts share 7 programs.
+buckets, so that 50 different feature counts share 6 programs.
 
 Thread safety. The compiled code is shared by every fit of a bucket, but a
 program also holds one fit's state while it runs: its weights and optimizer
@@ -41,16 +41,21 @@ _PROGRAMS = OrderedDict()
 _PROGRAMS_LOCK = threading.Lock()
 
 
-#: Widths, feature counts and row counts are padded up to these buckets, so
-#: that a grid over widths 2, 4, 8, the folds of a cross-validation and the
-#: final refit share one program, and small data sets of 1 to 50 features share
-#: 7. Padded rows are never visited (mini-batches index real rows) and padded
-#: features are zero (their weights get no gradient), so padding changes no
-#: result. Features are padded to the next power of two only: padding the toy
-#: problems' 1 or 2 features to 8 made every epoch 20-40 % slower.
+#: Widths, feature counts, class counts and row counts are padded up to
+#: these buckets, so that a grid over widths 2, 4, 8, the folds of a
+#: cross-validation and the final refit share one program, and so do small
+#: data sets of 3 to 8 features, or of 3 to 8 classes. Padded rows are never
+#: visited (mini-batches index real rows), padded features are zero (their
+#: weights get no gradient) and padded classes get a logit of -1e9
+#: (probability 0, no gradient), so padding changes no result.
 MIN_WIDTH_BUCKET = 8
-MIN_FEATURE_BUCKET = 1
+MIN_FEATURE_BUCKET = 8
+MIN_CLASS_BUCKET = 8
 MIN_ROW_BUCKET = 4096
+
+#: Feature counts kept as they are, unpadded: the toy problems' 1 and 2
+#: features, where padding to 8 made every epoch 20-40 % slower.
+UNPADDED_FEATURE_COUNTS = (1, 2)
 
 
 def power_of_two_bucket(size, minimum):
@@ -71,9 +76,16 @@ MAX_PADDED_CELLS = 2**20
 
 
 def feature_bucket(n_features, n_rows):
-    """The feature count a program is compiled for: the next power of two, for small data."""
+    """The feature count a program is compiled for: a power of two from 8, for small data."""
+    if n_features in UNPADDED_FEATURE_COUNTS:
+        return int(n_features)
     padded = power_of_two_bucket(n_features, MIN_FEATURE_BUCKET)
     return padded if row_bucket(n_rows) * padded <= MAX_PADDED_CELLS else int(n_features)
+
+
+def output_bucket(n_outputs):
+    """The output units a program is compiled for: 1 (sigmoid), or a power of two from 8."""
+    return 1 if n_outputs == 1 else power_of_two_bucket(n_outputs, MIN_CLASS_BUCKET)
 
 
 def row_bucket(n_rows):
@@ -98,6 +110,7 @@ class ProgramKey:
                 spec,
                 width=width_bucket(spec.width),
                 n_features=feature_bucket(spec.n_features, n_rows),
+                n_outputs=output_bucket(spec.n_outputs),
             ),
             optimizer=optimizer,
             batch_size=min(batch_size, row_bucket(n_rows)),
@@ -177,7 +190,7 @@ def to_numpy(tensor):
 class BaseProgram:
     """The part of a program that does not depend on the backend.
 
-    Subclasses implement ``_assign(weights, mask, optimizer_state)``,
+    Subclasses implement ``_assign(weights, masks, optimizer_state)``,
     ``_current_weights()``, ``_bind(X, y, w, X_val, y_val, w_val)`` and
     ``_run(batches) -> (losses, scores)``. A fit holds :attr:`lock` from
     :meth:`reset` until it has read the trained weights.
@@ -196,30 +209,40 @@ class BaseProgram:
         ]
         self._n_features = key.spec.n_features
         self._width = key.spec.width
+        self._n_outputs = key.spec.n_outputs
 
     def reset(self, stacked_weights, learning_rate):
         """Start a fit from ``stacked_weights`` (real sizes), with fresh optimizer state."""
         kernel1, bias1, kernel2, bias2 = stacked_weights
         n_init, self._n_features, self._width = kernel1.shape
+        self._n_outputs = bias2.shape[1]
         spec = self.key.spec
         weights = [
             pad_to(kernel1, (n_init, spec.n_features, spec.width)),
             pad_to(bias1, (n_init, spec.width)),
             pad_to(kernel2, (n_init, spec.width, spec.n_outputs)),
-            bias2,
+            pad_to(bias2, (n_init, spec.n_outputs)),
         ]
-        mask = (np.arange(spec.width) < self._width).astype(np.float32)
+        # In the order of model.non_trainable_variables: hidden units, then classes.
+        masks = [(np.arange(spec.width) < self._width).astype(np.float32)]
+        if spec.n_outputs > 1:
+            masks.append((np.arange(spec.n_outputs) < self._n_outputs).astype(np.float32))
         optimizer_state = [value.copy() for value in self._initial_optimizer_state]
         for index, variable in enumerate(self.optimizer.variables):
             if variable.name == "learning_rate":  # a variable: no retracing per value
                 optimizer_state[index] = np.asarray(learning_rate, dtype=np.float32)
-        self._assign(weights, mask, optimizer_state)
+        self._assign(weights, masks, optimizer_state)
 
     def stacked_weights(self):
         """Current weights of every restart, trimmed to the real sizes."""
         kernel1, bias1, kernel2, bias2 = self._current_weights()
-        n_features, width = self._n_features, self._width
-        return [kernel1[:, :n_features, :width], bias1[:, :width], kernel2[:, :width, :], bias2]
+        n_features, width, n_outputs = self._n_features, self._width, self._n_outputs
+        return [
+            kernel1[:, :n_features, :width],
+            bias1[:, :width],
+            kernel2[:, :width, :n_outputs],
+            bias2[:, :n_outputs],
+        ]
 
     def bind_data(self, X, y, w, X_val, y_val):
         """Hand the training (and validation) data to the program, padded to its buckets."""

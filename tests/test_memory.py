@@ -123,11 +123,29 @@ def test_padding_features_to_a_larger_bucket_changes_no_result(monkeypatch, rng)
     assert padded.coefs_[0].shape == (3, 8)
 
 
-def test_fifty_feature_counts_share_seven_programs_on_small_data():
+def test_padding_classes_to_a_larger_bucket_changes_no_result(monkeypatch, rng):
+    X = rng.normal(size=(150, 2))
+    y = np.argmax(np.c_[X, -X.sum(axis=1)], axis=1)  # three classes
+    usual = quiet_fit(ToyNetClassifier(**FAST_PARAMS), X, y)
+    monkeypatch.setattr(sktoynet._programs, "MIN_CLASS_BUCKET", 32)
+    padded = quiet_fit(ToyNetClassifier(**FAST_PARAMS), X, y)
+    np.testing.assert_allclose(padded.predict_proba(X), usual.predict_proba(X), atol=1e-5)
+    np.testing.assert_allclose(padded.loss_curve_, usual.loss_curve_, rtol=1e-5)
+    assert padded.coefs_[1].shape == (8, 3) and padded.intercepts_[1].shape == (3,)
+    assert usual.score(X, y) > 0.8
+
+
+def test_fifty_feature_counts_share_six_programs_on_small_data():
     buckets = {sktoynet._programs.feature_bucket(n, n_rows=500) for n in range(1, 51)}
-    assert buckets == {1, 2, 4, 8, 16, 32, 64}
+    assert buckets == {1, 2, 8, 16, 32, 64}
+
+
+def test_three_to_eight_classes_share_one_program():
+    buckets = {sktoynet._programs.output_bucket(n) for n in range(3, 9)}
+    assert buckets == {8}
+    assert sktoynet._programs.output_bucket(1) == 1  # two classes: one sigmoid unit
 
 
 def test_large_data_keeps_its_feature_count():
-    assert sktoynet._programs.feature_bucket(2, n_rows=1_000_000) == 2
+    assert sktoynet._programs.feature_bucket(5, n_rows=1_000_000) == 5
     assert sktoynet._programs.feature_bucket(50, n_rows=100_000) == 50
