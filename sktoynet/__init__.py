@@ -12,12 +12,14 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
 
-__all__ = ["ToyNetClassifier", "make_toynet", "compare", "__version__"]
+__all__ = ["ToyNetClassifier", "make_toynet", "compare", "to_keras", "save_keras", "__version__"]
 
 _LAZY = {
     "ToyNetClassifier": "sktoynet._classifier",
     "make_toynet": "sktoynet._pipeline",
     "compare": "sktoynet.comparison",
+    "to_keras": "sktoynet._export",
+    "save_keras": "sktoynet._export",
 }
 
 

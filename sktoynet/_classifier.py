@@ -455,6 +455,25 @@ class ToyNetClassifier(ScikerasClassifierBase):
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
 
+    def score(self, X, y, sample_weight=None):
+        """Mean accuracy of :meth:`predict` on ``X`` against ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input data, scaled as the training data was.
+        y : array-like of shape (n_samples,)
+            True labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row in the mean.
+
+        Returns
+        -------
+        score : float
+            The share of rows predicted right (weighted, with weights).
+        """
+        return super().score(X, y, sample_weight=sample_weight)
+
     @property
     def model_(self):
         """The kept network as a Keras model, built from the fitted weights."""
