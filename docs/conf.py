@@ -76,6 +76,7 @@ html_theme_options = {
     "show_toc_level": 2,
     "secondary_sidebar_items": ["page-toc"],
 }
-html_sidebars = {"**": ["sidebar-nav-bs"]}
-html_static_path = []
+html_sidebars = {"**": ["global-toc"]}
+html_static_path = ["_static"]
+html_css_files = ["sktoynet.css"]
 html_show_sourcelink = False

@@ -15,16 +15,13 @@ and compare their loss curves.
 
 import time
 
+import keras
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from sktoynet import make_toynet
-from sktoynet._keras import import_keras
 from sktoynet.datasets import make_two_squares
-
-# sktoynet imports Keras without TensorFlow's start-up noise; reuse that.
-keras = import_keras()
 
 X, y = make_two_squares(random_state=0)
 print("labels:", np.unique(y), " shape of X:", X.shape)

@@ -72,3 +72,68 @@ def test_gallery_examples_produce_figures(built_docs):
             if name.startswith(f"sphx_glr_{example}_") and not name.endswith("_thumb.png")
         ]
         assert figures, f"{example} produced no figure in the built docs"
+
+
+def public_members(cls):
+    """Public methods and properties defined by ``cls`` itself (not inherited)."""
+    return sorted(
+        name
+        for name, value in vars(cls).items()
+        if not name.startswith("_") and (callable(value) or isinstance(value, property))
+    )
+
+
+def documented_attributes(cls):
+    """Names in the numpydoc ``Attributes`` section of ``cls``'s docstring."""
+    from numpydoc.docscrape import ClassDoc
+
+    return [attribute.name for attribute in ClassDoc(cls)["Attributes"]]
+
+
+def test_api_pages_render_every_public_method_and_attribute(built_docs):
+    from sktoynet import ToyNetClassifier
+    from sktoynet.comparison import ComparisonResult
+
+    result, out = built_docs
+    assert result.returncode == 0, "the docs build failed; see the first test"
+    pages = out / "generated"
+    estimator_page = (pages / "sktoynet.ToyNetClassifier.html").read_text(encoding="utf-8")
+    user_methods = ["fit", "predict", "predict_proba", "predict_log_proba", "score"]
+    for name in user_methods + ["get_params", "set_params"]:
+        assert f'id="sktoynet.ToyNetClassifier.{name}"' in estimator_page, name
+    for name in documented_attributes(ToyNetClassifier):
+        assert name in estimator_page, name
+    result_page = (pages / "sktoynet.comparison.ComparisonResult.html").read_text(encoding="utf-8")
+    for name in public_members(ComparisonResult):
+        assert f'id="sktoynet.comparison.ComparisonResult.{name}"' in result_page, name
+    for name in documented_attributes(ComparisonResult):
+        assert name in result_page, name
+    for function in ["to_keras", "save_keras", "make_toynet", "compare"]:
+        assert (pages / f"sktoynet.{function}.html").is_file(), function
+
+
+def test_sidebar_links_every_page(built_docs):
+    result, out = built_docs
+    assert result.returncode == 0, "the docs build failed; see the first test"
+    page = (out / "generated" / "sktoynet.ToyNetClassifier.html").read_text(encoding="utf-8")
+    sidebar = page[
+        page.index('class="bd-docs-nav') : page.index("</nav>", page.index('class="bd-docs-nav'))
+    ]
+    for name in [
+        "getting_started",
+        "scope",
+        "user_guide",
+        "comparing",
+        "performance",
+        "persistence",
+        "scaling_out",
+        "api",
+        "changelog",
+    ]:
+        assert f"{name}.html" in sidebar, name
+
+
+def test_examples_use_only_public_names():
+    for path in sorted((ROOT / "examples").glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        assert "sktoynet._" not in source, f"{path.name} uses a private sktoynet module"
