@@ -4,31 +4,53 @@ The HTML page is self-contained (inline style, no scripts) and refers to the
 figures by relative paths, so the folder can be opened offline or moved.
 """
 
+import base64
 import html
 import importlib.util
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from sktoynet.plotting import INSTALL_HINT
 
-#: Column headers for people, in the terminal, Markdown and HTML.
+#: Column headers for people, in the terminal, Markdown and HTML; "95% CI" joins two columns.
 DISPLAY_COLUMNS = {
     "best_params": "best parameters",
     "mean_test_score": "CV score",
     "std_test_score": "CV std",
+    "ci_low": "95% CI",
+    "p_value": "p vs top",
     "mean_fit_time": "fit time (s)",
+    "compile_time": "compile (s)",
+    "total_time": "total (s)",
     "train_score": "train score",
 }
 
 #: What the columns mean, under the settings line of the Markdown and HTML reports.
 COLUMNS_NOTE = (
-    "CV score and CV std: mean and standard deviation over the folds, for each model's best "
-    "grid point. Fit time: mean seconds per fold for that grid point (sktoynet's first fit on "
-    "a new data shape includes a one-off compilation of a few seconds). Train score: the best "
-    "grid point refitted on all rows, scored on those rows."
+    "CV score and CV std: mean and standard deviation over the shared splits, for each model's "
+    "chosen grid point (among points within one standard error of the best score, the best "
+    "cross-validated log-loss, then the fastest). 95% CI: confidence interval of that mean, "
+    "with Nadeau and Bengio's correction for overlapping training sets. p vs top: one-sided "
+    "corrected repeated k-fold t-test against the top model on the same splits, "
+    "Holm-adjusted across models. Fit time: mean seconds per fit at that grid point, "
+    "compilation excluded; compile: sktoynet's one-off compilation, paid once before its "
+    "search. Total: seconds for the model's search, refit and out-of-fold predictions. Train "
+    "score: the chosen grid point refitted on all rows, scored on those rows."
 )
+
+
+def _format_p(value):
+    if not np.isfinite(value):
+        return "-"
+    return "<0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def _format_seconds(value):
+    return f"{value:.3f}" if np.isfinite(value) else "-"
 
 
 @dataclass
@@ -49,6 +71,15 @@ def display_table(table):
         values = table[column]
         if column == "best_params":
             shown[header] = values.astype(str)
+        elif column == "ci_low":
+            shown[header] = [
+                f"{low:.3f}-{high:.3f}" if np.isfinite(low) else "-"
+                for low, high in zip(values, table["ci_high"], strict=True)
+            ]
+        elif column == "p_value":
+            shown[header] = [_format_p(value) for value in values]
+        elif column in ("compile_time", "total_time"):
+            shown[header] = [_format_seconds(value) for value in values]
         else:
             shown[header] = [f"{value:.3f}" for value in values]
     return shown
@@ -92,6 +123,25 @@ def matplotlib_available():
     return importlib.util.find_spec("matplotlib") is not None
 
 
+def problem_of(result, title="data", description=""):
+    """A :class:`~sktoynet._cli_datasets.Problem` for ``result``'s own data, as the CLI has."""
+    from sktoynet._cli_datasets import Problem
+
+    X = result.X
+    columns = getattr(X, "columns", None)
+    n_features = np.shape(X)[1]
+    if columns is not None:
+        names = [str(column) for column in columns]
+    else:
+        names = [f"x{i}" for i in range(n_features)]
+    return Problem(_slug(title), title, X, np.asarray(result.y), names, description)
+
+
+def verdict_lines(result):
+    """The verdict, then each flag: what the terminal prints under a table."""
+    return [f"verdict: {result.verdict}", *(f"flag: {flag}" for flag in result.flags)]
+
+
 def write_report(out_dir, sections, *, settings=""):
     """Write tables, figures and index.html for ``sections`` into ``out_dir``.
 
@@ -114,6 +164,7 @@ def write_report(out_dir, sections, *, settings=""):
         markdown += [settings, ""]
     markdown += [COLUMNS_NOTE, ""]
     for section in sections:
+        result = section.result
         markdown += [
             f"## {section.problem.title}",
             "",
@@ -121,21 +172,45 @@ def write_report(out_dir, sections, *, settings=""):
             "",
             *(f"- {line}" for line in _summary_lines(section)),
             "",
-            markdown_table(section.result.table),
+            markdown_table(result.table),
+            "",
+            f"**Verdict:** {result.verdict}",
+            "",
+            *(f"- flag: {flag}" for flag in result.flags),
             "",
         ]
+    markdown += ["## Software", "", *(f"- {line}" for line in _version_lines(sections)), ""]
     (out_dir / "results.md").write_text("\n".join(markdown), encoding="utf-8")
     written.append(out_dir / "results.md")
 
     notes = []
     if matplotlib_available():
         for section in sections:
-            written += _write_figures(out_dir, section)
+            for file_name, caption, figure in _figures(section, _new_figure):
+                figure.savefig(out_dir / file_name, dpi=100)
+                written.append(out_dir / file_name)
+                section.figures.append((file_name, caption))
     else:
         notes.append(f"figures skipped: matplotlib is not installed; {INSTALL_HINT}")
 
-    (out_dir / "index.html").write_text(_html_page(sections, settings, notes), encoding="utf-8")
+    page = _html_page(sections, settings, notes)
+    (out_dir / "index.html").write_text(page, encoding="utf-8")
     written.append(out_dir / "index.html")
+    return written, notes
+
+
+def save_sections(folder, sections, *, settings=""):
+    """Write the report of ``sections`` into ``folder`` (a ReportFolder) and move it into place.
+
+    What ``sktoynet compare`` and ``ComparisonResult.save_report`` both do.
+    Returns the paths of the report, in its final place, and the notes.
+    """
+    from sktoynet._interrupt import interrupts_deferred
+
+    written, notes = write_report(folder.staging, sections, settings=settings)
+    with interrupts_deferred() as held:
+        written = folder.commit(written)
+        held.pending = False  # the report is complete: finishing beats a false "no report"
     return written, notes
 
 
@@ -144,6 +219,13 @@ def _summary_lines(section):
     result = section.result
     lines = result.summary.lines()
     return lines if result.preprocessed else lines[:-1]
+
+
+def _version_lines(sections):
+    versions = {}
+    for section in sections:
+        versions.update(section.result.versions)
+    return [f"{name} {value}" for name, value in versions.items()]
 
 
 def _is_toynet(estimator):
@@ -157,24 +239,33 @@ def _new_figure(width, height):
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def _add_figure(section, written, out_dir, figure, file_name, caption):
-    """Save ``figure`` as ``file_name`` and list it, with its caption, in the section."""
-    figure.savefig(out_dir / file_name, dpi=100)
-    written.append(out_dir / file_name)
-    section.figures.append((file_name, caption))
+def _new_pyplot_figure(width, height):
+    from sktoynet.plotting import _pyplot
+
+    return _pyplot().figure(figsize=(width, height), layout="constrained")
 
 
-def _write_figures(out_dir, section):
+def draw_figures(result, *, pyplot=False):
+    """``[(figure, caption)]``: the report's figures for ``result``, drawn now."""
+    from sktoynet.plotting import _pyplot
+
+    _pyplot()  # one clear ImportError when matplotlib is missing
+    section = Section(problem_of(result), result)
+    new_figure = _new_pyplot_figure if pyplot else _new_figure
+    return [(figure, caption) for _, caption, figure in _figures(section, new_figure)]
+
+
+def _figures(section, new_figure):
+    """Yield ``(file name, caption, figure)`` for each figure of ``section``."""
     from sktoynet import plotting
 
     problem, result = section.problem, section.result
     name = problem.name
-    written = []
     scoring = result.scoring if isinstance(result.scoring, str) else "score"
     n_features = problem.X.shape[1]
 
     estimators = result.best_estimators_
-    figure = _new_figure(5.2 * len(estimators), 4.4)
+    figure = new_figure(5.2 * len(estimators), 4.4)
     axes = figure.subplots(1, len(estimators), squeeze=False)[0]
     for ax, (model, estimator) in zip(axes, estimators.items(), strict=True):
         row = result.table.loc[model]
@@ -184,7 +275,7 @@ def _write_figures(out_dir, section):
             problem.y,
             ax=ax,
             feature_names=problem.feature_names,
-            title=f"{model}\nCV {scoring} {row['mean_test_score']:.3f}, "
+            title=f"{model}\\nCV {scoring} {row['mean_test_score']:.3f}, "
             f"train {row['train_score']:.3f}",
         )
     n_inputs = result.summary.n_model_inputs
@@ -205,19 +296,16 @@ def _write_figures(out_dir, section):
             f"it ({made}), through its mean. It is a 2-D slice of each model's decision "
             "function, not the whole of it."
         )
-    _add_figure(
-        section,
-        written,
-        out_dir,
-        figure,
+    yield (
         f"{name}-decision-boundaries.png",
         "What each model's best estimator (refitted on all rows) predicts.",
+        figure,
     )
 
     toynets = [model for model, est in estimators.items() if _is_toynet(est)]
     for model in toynets:
         cv_results = result.cv_results_[model]
-        figure = _new_figure(10.5, 4.0)
+        figure = new_figure(10.5, 4.0)
         left, right = figure.subplots(1, 2)
         try:
             plotting.plot_score_heatmap(cv_results, ax=left, title=f"{model}: mean CV {scoring}")
@@ -230,17 +318,14 @@ def _write_figures(out_dir, section):
         except ValueError as exc:
             section.notes.append(f"No score heatmap for {model}: {exc}.")
         else:
-            _add_figure(
-                section,
-                written,
-                out_dir,
-                figure,
+            yield (
                 f"{name}-{_slug(model)}-score-heatmap.png",
                 f"{model}: cross-validated score and mean fit time over the grid "
-                "(the first grid point's time includes the one-off compilation).",
+                "(compilation excluded: it is paid once, before the search).",
+                figure,
             )
 
-        figure = _new_figure(6.5, 4.2)
+        figure = new_figure(6.5, 4.2)
         ax = figure.subplots()
         best = result.best_params_[model]
         plotting.plot_loss_curves(
@@ -248,16 +333,12 @@ def _write_figures(out_dir, section):
             ax=ax,
             title=f"{model}, best fit ({_short(best)})",
         )
-        _add_figure(
-            section,
-            written,
-            out_dir,
-            figure,
+        yield (
             f"{name}-{_slug(model)}-loss-curves.png",
             f"{model}: training loss of the best estimator, refitted on all rows; "
             "crosses mark where the other random restarts ended.",
+            figure,
         )
-    return written
 
 
 def _short(params):
@@ -270,19 +351,26 @@ def _slug(text):
     return "".join(c if c.isalnum() else "-" for c in str(text)).strip("-").lower() or "model"
 
 
-_STYLE = """
+_PAGE_STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em auto;
        max-width: 1200px; padding: 0 1em; color: #222; }
 h1 { margin-bottom: 0.2em; }
-.settings { color: #555; }
-table.results { border-collapse: collapse; margin: 1em 0; }
-table.results th, table.results td { padding: 0.35em 0.8em; border-bottom: 1px solid #ddd; }
-table.results td { text-align: right; font-variant-numeric: tabular-nums; }
-table.results td:first-of-type { text-align: left; }
-figure { margin: 1em 0 2em; }
-figure img { max-width: 100%; border: 1px solid #eee; }
-figcaption { color: #555; font-size: 0.9em; }
-.note { background: #fff8e1; padding: 0.5em 1em; border-left: 4px solid #f0c040; }
+"""
+
+#: Styles of the report's parts, scoped to ``.sktoynet`` so that a notebook keeps its own.
+_STYLE = """
+.sktoynet .settings { color: #555; }
+.sktoynet table.results { border-collapse: collapse; margin: 1em 0; }
+.sktoynet table.results th, .sktoynet table.results td { padding: 0.35em 0.8em;
+       border-bottom: 1px solid #ddd; }
+.sktoynet table.results td { text-align: right; font-variant-numeric: tabular-nums; }
+.sktoynet table.results td:first-of-type { text-align: left; }
+.sktoynet .classes { display: flex; flex-wrap: wrap; gap: 2em; }
+.sktoynet figure { margin: 1em 0 2em; }
+.sktoynet figure img { max-width: 100%; border: 1px solid #eee; }
+.sktoynet figcaption { color: #555; font-size: 0.9em; }
+.sktoynet .verdict { font-size: 1.1em; }
+.sktoynet .note { background: #fff8e1; padding: 0.5em 1em; border-left: 4px solid #f0c040; }
 """
 
 
@@ -290,12 +378,62 @@ def _html_table(table):
     return display_table(table).to_html(classes="results", border=0, justify="left")
 
 
+def _class_tables_html(result):
+    """Per model: the out-of-fold confusion matrix and per-class precision and recall."""
+    parts = [
+        "<h3>Per class (out of fold, first repeat of the shared folds)</h3>",
+        '<div class="classes">',
+    ]
+    for model, confusion in result.confusion_matrices.items():
+        metrics = result.class_metrics[model].copy()
+        metrics[["precision", "recall"]] = metrics[["precision", "recall"]].map(
+            lambda value: f"{value:.3f}"
+        )
+        parts += [
+            f"<div><h4>{html.escape(model)}</h4>",
+            confusion.to_html(classes="results", border=0),
+            metrics.to_html(classes="results", border=0),
+            "</div>",
+        ]
+    parts.append("</div>")
+    return parts
+
+
+def _section_html(section, figure_sources):
+    """The HTML of one problem; ``figure_sources`` gives each figure's ``src``."""
+    problem, result = section.problem, section.result
+    parts = [
+        f'<section id="{html.escape(problem.name)}">',
+        f"<h2>{html.escape(problem.title)}</h2>",
+    ]
+    if problem.description:
+        parts.append(f"<p>{html.escape(problem.description)}.</p>")
+    parts += [
+        "<ul>",
+        *(f"<li>{html.escape(line)}</li>" for line in _summary_lines(section)),
+        "</ul>",
+        _html_table(result.table),
+        f'<p class="verdict"><strong>Verdict:</strong> {html.escape(result.verdict)}</p>',
+    ]
+    parts += [f'<p class="note">flag: {html.escape(flag)}</p>' for flag in result.flags]
+    parts += [f'<p class="note">{html.escape(note)}</p>' for note in section.notes]
+    for (_, caption), source in zip(section.figures, figure_sources, strict=True):
+        parts.append(
+            f'<figure><img src="{source}" alt="{html.escape(caption)}">'
+            f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+        )
+    parts += _class_tables_html(result)
+    parts.append("</section>")
+    return parts
+
+
 def _html_page(sections, settings, notes):
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         "<title>sktoynet comparison</title>",
-        f"<style>{_STYLE}</style></head><body>",
+        f"<style>{_PAGE_STYLE}{_STYLE}</style></head><body>",
+        '<div class="sktoynet">',
         "<h1>sktoynet comparison</h1>",
     ]
     if settings:
@@ -303,26 +441,26 @@ def _html_page(sections, settings, notes):
     parts.append(f'<p class="settings">{html.escape(COLUMNS_NOTE)}</p>')
     parts += [f'<p class="note">{html.escape(note)}</p>' for note in notes]
     for section in sections:
-        problem, table = section.problem, section.result.table
-        leaders = section.result.leaders_
-        parts += [
-            f'<section id="{html.escape(problem.name)}">',
-            f"<h2>{html.escape(problem.title)}</h2>",
-            f"<p>{html.escape(problem.description)}. "
-            f"Best cross-validated score ({table['mean_test_score'].max():.3f}): "
-            f"<strong>{html.escape(', '.join(leaders))}</strong>"
-            f"{' (tie)' if len(leaders) > 1 else ''}.</p>",
-            "<ul>",
-            *(f"<li>{html.escape(line)}</li>" for line in _summary_lines(section)),
-            "</ul>",
-            _html_table(table),
-        ]
-        parts += [f'<p class="note">{html.escape(note)}</p>' for note in section.notes]
-        for file_name, caption in section.figures:
-            parts.append(
-                f'<figure><img src="{html.escape(file_name)}" alt="{html.escape(caption)}">'
-                f"<figcaption>{html.escape(caption)}</figcaption></figure>"
-            )
-        parts.append("</section>")
-    parts.append("</body></html>")
+        sources = [html.escape(file_name) for file_name, _ in section.figures]
+        parts += _section_html(section, sources)
+    software = "; ".join(_version_lines(sections))
+    parts.append(f'<p class="settings">Software: {html.escape(software)}.</p>')
+    parts.append("</div></body></html>")
     return "\n".join(parts)
+
+
+def notebook_html(result):
+    """The HTML a notebook shows for ``result``: the report's section, figures embedded."""
+    section = Section(problem_of(result, "compare"), result)
+    sources = []
+    if matplotlib_available():
+        for file_name, caption, figure in _figures(section, _new_figure):
+            buffer = io.BytesIO()
+            figure.savefig(buffer, format="png", dpi=80)
+            section.figures.append((file_name, caption))
+            sources.append("data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode())
+    else:
+        section.notes.append(f"Figures need matplotlib: {INSTALL_HINT}")
+    parts = _section_html(section, sources)
+    parts.append(f"<p>Software: {html.escape('; '.join(_version_lines([section])))}.</p>")
+    return "\n".join(['<div class="sktoynet">', f"<style>{_STYLE}</style>", *parts, "</div>"])

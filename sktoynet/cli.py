@@ -20,7 +20,7 @@ from sktoynet._cli_datasets import (
     load_named,
 )
 from sktoynet._data_summary import summarize
-from sktoynet._interrupt import Interrupted, interrupts_deferred, interrupts_stop_the_run
+from sktoynet._interrupt import Interrupted, interrupts_stop_the_run
 from sktoynet._output import MANIFEST, ReportFolder
 
 #: Where ``sktoynet compare`` writes its report unless told otherwise.
@@ -80,6 +80,14 @@ def build_parser():
         "--cv", type=_at_least_two, default=5, metavar="K", help="stratified folds (default: 5)"
     )
     search.add_argument(
+        "--repeats",
+        type=_positive,
+        default=None,
+        metavar="R",
+        help="draw the K folds R times, differently shuffled, for a more sensitive test "
+        "between models (R times longer; default: 1)",
+    )
+    search.add_argument(
         "--scoring",
         default="accuracy",
         metavar="NAME",
@@ -119,14 +127,23 @@ def build_parser():
     return parser
 
 
-def _at_least_two(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-    if value < 2:
-        raise argparse.ArgumentTypeError(f"needs at least 2 folds, got {value}")
-    return value
+def _int_at_least(minimum, unit=""):
+    """An argparse type: an integer of at least ``minimum`` (``unit`` names it in the error)."""
+
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"needs at least {minimum}{unit}, got {value}")
+        return value
+
+    return parse
+
+
+_at_least_two = _int_at_least(2, " folds")
+_positive = _int_at_least(1)
 
 
 def main(argv=None) -> int:
@@ -200,10 +217,13 @@ def _compare(args, parser):
 
 
 def _run(args, problems, folder, compare, default_models):
-    from sktoynet._report import Section, format_table, write_report
+    from sktoynet._report import Section, format_table, save_sections, verdict_lines
+    from sktoynet.comparison import DEFAULT_REPEATS
 
+    repeats = DEFAULT_REPEATS if args.repeats is None else args.repeats
+    times = f", repeated {repeats} times" if repeats > 1 else ""
     settings = (
-        f"{args.cv}-fold stratified cross-validation (shuffled, random_state="
+        f"{args.cv}-fold stratified cross-validation{times} (shuffled, random_state="
         f"{args.random_state}), scoring={args.scoring}" + (", quick grids" if args.quick else "")
     )
     print(f"sktoynet {__version__}: {settings}")
@@ -232,28 +252,26 @@ def _run(args, problems, folder, compare, default_models):
                 n_jobs=args.n_jobs,
                 random_state=args.random_state,
                 progress=not args.quiet,
+                n_repeats=repeats,
             )
         if result.preprocessed:
             print(f"   {result.summary.lines()[-1]}")
         print(format_table(result.table))
-        leaders = result.leaders_
         best_score = result.table["mean_test_score"].max()
-        tie = " (tie)" if len(leaders) > 1 else ""
         print(
-            f"   best CV {args.scoring}: {best_score:.3f}, {', '.join(leaders)}{tie}"
-            f"  [{time.perf_counter() - started:.1f} s]",
-            flush=True,
+            f"   best CV {args.scoring}: {best_score:.3f} ({result.best_model_})"
+            f"  [{time.perf_counter() - started:.1f} s]"
         )
+        for line in verdict_lines(result):
+            print(f"   {line}")
+        sys.stdout.flush()
         sections.append(Section(problem, result))
 
     if folder is not None:
         print(f"\nwriting the report to {args.out} ...", flush=True)
-        written, notes = write_report(folder.staging, sections, settings=settings)
+        written, notes = save_sections(folder, sections, settings=settings)
         for note in notes:
             print(f"sktoynet: note: {note}", file=sys.stderr)
-        with interrupts_deferred() as held:
-            written = folder.commit(written)
-            held.pending = False  # the report is complete: finishing beats a false "no report"
         index = next(path for path in written if path.name == "index.html")
         print(f"report: {index} ({len(written)} files in {args.out})")
     return 0

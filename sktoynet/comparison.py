@@ -8,6 +8,7 @@ better.
 
 import contextlib
 import tempfile
+import time
 import warnings
 from dataclasses import dataclass, field
 from functools import partial
@@ -17,25 +18,50 @@ import numpy as np
 import pandas as pd
 from joblib import effective_n_jobs
 from sklearn.base import clone
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import check_scoring
-from sklearn.model_selection import GridSearchCV, ParameterGrid, StratifiedKFold
+from sklearn.model_selection import GridSearchCV, ParameterGrid, RepeatedStratifiedKFold
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils import _safe_indexing
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import column_or_1d
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from sktoynet import _preprocessing
+from sktoynet import _flags, _preprocessing
 from sktoynet._data_summary import as_frame, check_finite, plain_value, summarize
+from sktoynet._grid_ties import best_index
+from sktoynet._out_of_fold import (
+    class_tables,
+    expected_fit_warnings_hidden,
+    out_of_fold_predictions,
+)
 from sktoynet._pipeline import make_toynet
 from sktoynet._progress import FitCounter, counting_batches
+from sktoynet._verdict import judge
+from sktoynet._versions import software_versions
 
 __all__ = ["ComparisonResult", "compare", "default_models", "check_target"]
 
 #: Columns of :attr:`ComparisonResult.table`, in order.
-TABLE_COLUMNS = ["best_params", "mean_test_score", "std_test_score", "mean_fit_time", "train_score"]
+TABLE_COLUMNS = [
+    "best_params",
+    "mean_test_score",
+    "std_test_score",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "mean_fit_time",
+    "compile_time",
+    "total_time",
+    "train_score",
+]
+
+#: Repeats of the k folds when ``cv`` is a number (see :func:`compare`).
+DEFAULT_REPEATS = 1
+
+#: The metric names of the multi-metric search: the comparison's score and, for
+#: estimators with ``predict_proba``, the log-loss that breaks ties inside a grid.
+SCORE, LOSS = "score", "neg_log_loss"
 
 
 def default_models(random_state=None, *, quick=False):
@@ -186,28 +212,56 @@ def _check_label_values(y):
 
 @dataclass(repr=False)
 class ComparisonResult:
-    """What :func:`compare` found: a table and the fitted grid searches.
+    """What :func:`compare` found: a table, a verdict and the fitted grid searches.
+
+    In a Jupyter notebook the result shows itself: the table, the verdict,
+    the flags, and the figures of the report (with matplotlib).
 
     Attributes
     ----------
     table : pandas.DataFrame
         One row per model, indexed by model name, with the columns
-        ``best_params`` (the best grid point, step prefixes removed),
-        ``mean_test_score`` and ``std_test_score`` (cross-validated score of
-        the best grid point), ``mean_fit_time`` (seconds, per fold) and
-        ``train_score`` (the best estimator, refitted on all the data,
-        scored on that data).
+        ``best_params`` (the chosen grid point, step prefixes removed, see
+        :func:`compare`), ``mean_test_score`` and ``std_test_score``
+        (cross-validated score of that point over all the splits),
+        ``ci_low`` and ``ci_high`` (95 % confidence interval of that mean,
+        Nadeau-Bengio corrected), ``p_value`` (Holm-adjusted p-value that the
+        model scores lower than the top model; NaN for the top model),
+        ``mean_fit_time`` (seconds per fit of that point, compilation
+        excluded), ``compile_time`` (seconds of one-off compilation paid
+        before the search, NaN for models that compile nothing),
+        ``total_time`` (seconds for the model's whole search, refit and
+        out-of-fold predictions) and ``train_score`` (the chosen point,
+        refitted on all the data, scored on that data).
+    verdict : str
+        One sentence: which models are tied for the lead and which are
+        worse, by how much and with what p-value.
+    flags : list of str
+        Things to check before trusting the table: a chosen grid point on the
+        edge of its grid, a refit whose score disagrees with its
+        cross-validated score by more than the noise.
+    confusion_matrices : dict of str to pandas.DataFrame
+        Each model's out-of-fold confusion matrix (true classes as rows,
+        predictions as columns) on the first repeat of the shared folds.
+    class_metrics : dict of str to pandas.DataFrame
+        Each model's out-of-fold precision, recall and support per class.
     searches : dict of str to GridSearchCV
         The fitted grid search of each model.
     scoring : str or callable
         The score used.
     cv : cross-validation splitter
-        The folds shared by all the models.
+        The splitter the folds came from.
+    splits : list of (train, test) index arrays
+        The splits every model was scored on, in order.
     summary : DataSummary
         Rows, columns by kind, missing values, class balance and the number
         of columns the models get (``summary.lines()`` in words).
     preprocessed : bool
         Whether the models got the preprocessing step in front.
+    versions : dict of str to str
+        Python, sktoynet, scikit-learn, NumPy, Keras and backend versions.
+    X, y : array-like
+        The data compared on, as given (kept for the figures).
     """
 
     table: pd.DataFrame
@@ -216,6 +270,16 @@ class ComparisonResult:
     cv: object = None
     summary: object = None
     preprocessed: bool = False
+    splits: list = field(default_factory=list)
+    verdict: str = ""
+    flags: list = field(default_factory=list)
+    confusion_matrices: dict = field(default_factory=dict)
+    class_metrics: dict = field(default_factory=dict)
+    versions: dict = field(default_factory=dict)
+    X: object = None
+    y: object = None
+    _top: str = None
+    _leaders: list = field(default_factory=list)
 
     @property
     def cv_results_(self):
@@ -234,19 +298,77 @@ class ComparisonResult:
 
     @property
     def best_model_(self):
-        """Name of the model with the highest mean cross-validated score (the first, on ties)."""
-        return str(self.table["mean_test_score"].idxmax())
+        """Name of the top-ranked model: the highest mean cross-validated score.
+
+        Among models with equal means, the one with the lower mean fit time,
+        never the one listed first. It is not necessarily *significantly*
+        better than the others: all the models in :attr:`leaders_` are tied
+        with it, and :attr:`verdict` says so.
+        """
+        return self._top
 
     @property
     def leaders_(self):
-        """Names of all the models that share the highest mean cross-validated score."""
-        scores = self.table["mean_test_score"]
-        return [
-            str(name) for name in scores.index[np.isclose(scores, scores.max(), rtol=0, atol=1e-12)]
-        ]
+        """The top model and every model not significantly worse (alpha 0.05), in table order.
+
+        "Significantly worse": the Holm-adjusted p-value of the corrected
+        repeated k-fold t-test against the top model's per-split scores
+        (``table["p_value"]``) is below 0.05.
+        """
+        return list(self._leaders)
 
     def __repr__(self):
         return f"ComparisonResult(models={list(self.searches)}, scoring={self.scoring!r})"
+
+    def _repr_html_(self):
+        from sktoynet._report import notebook_html
+
+        return notebook_html(self)
+
+    def plot(self):
+        """Draw the report's figures, each in a new pyplot figure.
+
+        Returns
+        -------
+        figures : list of (matplotlib.figure.Figure, str)
+            Each figure with its caption: the decision boundaries of every
+            best estimator, and for sktoynet the score and fit-time heatmaps
+            and the loss curves.
+        """
+        from sktoynet._report import draw_figures
+
+        return draw_figures(self, pyplot=True)
+
+    def save_report(self, path, *, title="data", description=""):
+        """Write the report the ``sktoynet compare`` command writes, into folder ``path``.
+
+        The folder rules are the command's: ``path`` must be new, empty or an
+        earlier sktoynet report (listed in its ``sktoynet-manifest.txt``);
+        anything else is refused with a :class:`ValueError`, so no file of
+        yours is overwritten. The report is written aside and moved into
+        place whole.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The report folder.
+        title : str, default="data"
+            Heading of the problem in the report; also names the files.
+        description : str, default=""
+            A line under the heading.
+
+        Returns
+        -------
+        index : pathlib.Path
+            The report's ``index.html``.
+        """
+        from sktoynet._output import ReportFolder
+        from sktoynet._report import Section, problem_of, save_sections
+
+        section = Section(problem_of(self, title, description), self)
+        with ReportFolder(path) as folder:
+            written, _ = save_sections(folder, [section])
+        return next(item for item in written if item.name == "index.html")
 
 
 class _ProgressGridSearchCV(GridSearchCV):
@@ -260,6 +382,10 @@ class _ProgressGridSearchCV(GridSearchCV):
     the same fits in the same order. ``cv_results_`` and the best estimator
     are those GridSearchCV computes. ``on_search_done`` is called before the
     refit.
+
+    The search is multi-metric (the comparison's score and, with
+    ``predict_proba``, the log-loss) and its ``refit`` is a callable, so
+    :meth:`score` uses the ``"score"`` metric, as a single-metric search would.
     """
 
     on_fits_done = None
@@ -272,6 +398,11 @@ class _ProgressGridSearchCV(GridSearchCV):
         state.pop("on_fits_done", None)
         state.pop("on_search_done", None)
         return state
+
+    def score(self, X, y=None, **params):
+        """Score of the best estimator on ``X``, ``y`` with the comparison's scorer."""
+        check_is_fitted(self)
+        return self.scorer_[SCORE](self.best_estimator_, X, y, **params)
 
     def _in_parallel(self):
         return self.on_fits_done is not None and effective_n_jobs(self.n_jobs) != 1
@@ -306,15 +437,38 @@ def compare(
     random_state=None,
     progress=False,
     preprocess="auto",
+    n_repeats=None,
 ):
-    """Grid-search several classifiers on the same folds and tabulate them.
+    """Grid-search several classifiers on the same folds, tabulate them and say which wins.
 
     Each model is searched with :class:`~sklearn.model_selection.GridSearchCV`
-    over its own grid, on one shared
-    ``StratifiedKFold(cv, shuffle=True, random_state=random_state)``, and
-    refitted on all the data with its best parameters. Convergence warnings
-    from grid points that are expected to fail (a tiny learning rate, say)
-    are silenced during the search only.
+    over its own grid, on one shared list of splits,
+    ``RepeatedStratifiedKFold(n_splits=cv, n_repeats=n_repeats,
+    random_state=random_state)``, drawn once: every grid point of every model
+    is scored on exactly the same training and test rows. Convergence
+    warnings from grid points that are expected to fail (a tiny learning
+    rate, say) are silenced during the search only.
+
+    **Which grid point.** Among the points whose mean score is within one
+    standard error of the best, the one with the best cross-validated
+    log-loss is kept (for estimators with ``predict_proba``), then the
+    fastest (see :func:`sktoynet._grid_ties.best_index`); it is refitted on
+    all the data.
+
+    **Which model.** Each model's per-split scores are compared with those
+    of the top model by the corrected repeated k-fold t-test (Nadeau and
+    Bengio's variance correction for overlapping training sets, one-sided),
+    with Holm's correction across models. The leaders are the top model and
+    every model not significantly worse at 0.05; ``result.verdict`` says it
+    in a sentence.
+
+    **Times.** A model whose last step is an sktoynet estimator compiles its
+    training program on its first fit. That fit is made once before the
+    search (the first grid point on the first training fold), so that
+    ``mean_fit_time`` is the steady-state time per fit; the compilation is
+    reported apart, in ``compile_time``. Worker processes (``n_jobs`` other
+    than one process) compile on their own first fit, which their times
+    then include.
 
     A table with strings, categories, booleans, dates or missing values gets
     one preprocessing step in front of every model (see ``preprocess``): skrub's
@@ -337,7 +491,8 @@ def compare(
         empty grid. None compares sktoynet, LogisticRegression and
         MLPClassifier (see :func:`default_models`).
     cv : int or cross-validation splitter, default=5
-        Number of stratified folds, or a splitter to use as it is.
+        Number of stratified folds, repeated ``n_repeats`` times, or a
+        splitter to use as it is (its splits are drawn once and shared).
     scoring : str or callable, default="accuracy"
         One scikit-learn scorer, as in GridSearchCV.
     n_jobs : int or None, default=None
@@ -356,13 +511,23 @@ def compare(
         "auto" adds it when ``X`` has a column that is not plain numbers, or
         a missing value. False leaves the models as given, for estimators
         that take such tables themselves.
+    n_repeats : int or None, default=None
+        How many times the ``cv`` folds are drawn, each time shuffled
+        differently; more repeats make the test between models more
+        sensitive, and the comparison proportionally longer. None means
+        :data:`DEFAULT_REPEATS` (1, so that ``sktoynet compare`` stays
+        within 30 s on a 2-core machine; pass 3 or more for close calls).
+        Only with ``cv`` given as a number.
 
     Returns
     -------
     result : ComparisonResult
-        ``result.table`` has one row per model; ``result.searches``,
-        ``result.cv_results_`` and ``result.best_estimators_`` hold the rest,
-        ``result.summary`` describes the data.
+        ``result.table`` has one row per model; ``result.verdict``,
+        ``result.leaders_`` and ``result.flags`` say what to conclude;
+        ``result.searches``, ``result.cv_results_`` and
+        ``result.best_estimators_`` hold the rest, ``result.summary``
+        describes the data. In a notebook it displays itself;
+        ``result.save_report(path)`` writes the report.
 
     Warns
     -----
@@ -396,14 +561,15 @@ def compare(
     np.float64(0.667)
     >>> result.best_model_
     'sktoynet'
+    >>> result.verdict
+    'sktoynet is best; logistic is worse by 0.333 (p < 0.001).'
     """
     if models is None:
         models = default_models(random_state)
     models = _as_model_grids(models)
-    if isinstance(cv, Integral):
-        cv = StratifiedKFold(int(cv), shuffle=True, random_state=random_state)
-    if hasattr(cv, "get_n_splits"):
-        y = check_target(y, cv.get_n_splits())
+    cv, folds = _splitter(cv, n_repeats, random_state)
+    if folds is not None:
+        y = check_target(y, folds)
     if not (isinstance(scoring, str) or callable(scoring)):
         raise ValueError(
             f"scoring must be one scorer name or callable, got {scoring!r}; "
@@ -419,6 +585,7 @@ def compare(
             UserWarning,
             stacklevel=2,
         )
+    splits = list(cv.split(X, y))  # drawn once: every model gets exactly these
     # A fold's encoded table is cached for all the grid points and models, until we return.
     caching = tempfile.TemporaryDirectory(prefix="sktoynet-cache-") if preprocessed else None
     with caching or contextlib.nullcontext() as cache:
@@ -432,15 +599,21 @@ def compare(
             summary.n_model_inputs = _preprocessing.make_preprocessing().fit_transform(X).shape[1]
         else:
             summary.n_model_inputs = np.shape(X)[1]
-        searches = _search_all(models, X, y, cv, scoring, n_jobs, progress)
+        searches, extras = _search_all(models, X, y, splits, scoring, n_jobs, progress)
     if preprocessed:
         for search in searches.values():
             _forget_memory(search, cache)
-    table = pd.DataFrame.from_dict(
-        {name: _table_row(search, X, y, scoring) for name, search in searches.items()},
-        orient="index",
-        columns=TABLE_COLUMNS,
+    ratio = float(np.mean([len(test) / len(train) for train, test in splits]))
+    rows = {name: _table_row(search, X, y, extras[name]) for name, search in searches.items()}
+    judged = judge(
+        {name: _best_split_scores(search) for name, search in searches.items()},
+        ratio,
+        fit_times={name: row["mean_fit_time"] for name, row in rows.items()},
     )
+    for name, row in rows.items():
+        row.update(ci_low=judged.ci_low[name], ci_high=judged.ci_high[name])
+        row["p_value"] = judged.p_value[name]
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=TABLE_COLUMNS)
     table.index.name = "model"
     return ComparisonResult(
         table=table,
@@ -449,7 +622,36 @@ def compare(
         cv=cv,
         summary=summary,
         preprocessed=preprocessed,
+        splits=splits,
+        verdict=judged.sentence,
+        flags=_all_flags(table, searches, models),
+        confusion_matrices={name: extra["confusion"] for name, extra in extras.items()},
+        class_metrics={name: extra["per_class"] for name, extra in extras.items()},
+        versions=software_versions(),
+        X=X,
+        y=y,
+        _top=judged.top,
+        _leaders=judged.leaders,
     )
+
+
+def _splitter(cv, n_repeats, random_state):
+    """``(splitter, folds)``: the splitter to draw the shared splits from, and its k (or None)."""
+    if isinstance(cv, Integral) and not isinstance(cv, bool):
+        repeats = DEFAULT_REPEATS if n_repeats is None else n_repeats
+        if not isinstance(repeats, Integral) or isinstance(repeats, bool) or repeats < 1:
+            raise ValueError(f"n_repeats must be a positive integer, got {n_repeats!r}")
+        splitter = RepeatedStratifiedKFold(
+            n_splits=int(cv), n_repeats=int(repeats), random_state=random_state
+        )
+        return splitter, int(cv)
+    if n_repeats is not None:
+        raise ValueError(
+            f"n_repeats={n_repeats!r} needs cv to be a number of folds, got {cv!r}; pass a "
+            "repeated splitter such as RepeatedStratifiedKFold as cv instead"
+        )
+    folds = getattr(cv, "n_splits", None) or getattr(cv, "cvargs", {}).get("n_splits")
+    return cv, folds if isinstance(folds, Integral) else None
 
 
 def _forget_memory(search, cache):
@@ -459,44 +661,97 @@ def _forget_memory(search, cache):
             pipeline.set_params(memory=None)
 
 
-def _search_all(models, X, y, cv, scoring, n_jobs, progress):
-    """Fit one grid search per model, on the same folds; return them by name."""
+def _final_step(estimator):
+    return estimator.steps[-1][1] if hasattr(estimator, "steps") else estimator
+
+
+def compiles(estimator):
+    """Whether ``estimator`` (or its last pipeline step) is an sktoynet estimator.
+
+    Those compile a training program on their first fit for a data shape.
+    Told by the class's module, so that Keras is not imported to find out.
+    """
+    return type(_final_step(estimator)).__module__.startswith("sktoynet.")
+
+
+def _warm_up(estimator, grid, X, y, split):
+    """Fit the first grid point once on the first training fold; return its seconds.
+
+    For estimators that compile (see :func:`compiles`), so that the search
+    times steady-state fits; NaN for the others, which are not fitted.
+    """
+    if not compiles(estimator):
+        return np.nan
+    params = next(iter(ParameterGrid(grid)), {})
+    train = split[0]
+    started = time.perf_counter()
+    with expected_fit_warnings_hidden():
+        clone(estimator).set_params(**params).fit(_safe_indexing(X, train), y[train])
+    return time.perf_counter() - started
+
+
+def _make_search(estimator, grid, splits, scoring, n_jobs):
+    metrics = {SCORE: scoring}
+    if hasattr(estimator, "predict_proba"):
+        metrics[LOSS] = "neg_log_loss"
+    return _ProgressGridSearchCV(
+        estimator,
+        grid,
+        cv=splits,
+        scoring=metrics,
+        refit=partial(best_index, score=SCORE, loss=LOSS),
+        n_jobs=n_jobs,
+        return_train_score=True,
+        error_score="raise",
+    )
+
+
+def _search_all(models, X, y, splits, scoring, n_jobs, progress):
+    """Fit one grid search per model on the same splits.
+
+    Returns the searches by name, and for each model its warm-up time, total
+    time and out-of-fold confusion matrix and per-class metrics.
+    """
     searches = {
-        name: _ProgressGridSearchCV(
-            estimator,
-            grid,
-            cv=cv,
-            scoring=scoring,
-            n_jobs=n_jobs,
-            return_train_score=True,
-            error_score="raise",
-        )
+        name: _make_search(estimator, grid, splits, scoring, n_jobs)
         for name, (estimator, grid) in models.items()
     }
-    n_splits = cv.get_n_splits(X, y) if hasattr(cv, "get_n_splits") else None
+    n_splits = len(splits)
     bar = _progress_bar(searches, n_splits) if progress else None
+    extras = {}
     try:
         for name, search in searches.items():
+            started = time.perf_counter()
             counter = None
             if bar is not None:
                 bar.set_description(name)
                 bar.set_postfix_str("")
-                total = len(ParameterGrid(search.param_grid)) * (n_splits or 0)
+                total = len(ParameterGrid(search.param_grid)) * n_splits
                 counter = FitCounter(total, bar.update)
                 search.on_fits_done = counter
                 search.on_search_done = partial(bar.set_postfix_str, "refitting the best")
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ConvergenceWarning)
-                # A category seen only in a test fold is encoded as zeros, as intended.
-                warnings.filterwarnings("ignore", message="Found unknown categories")
+            warm_up = _warm_up(search.estimator, search.param_grid, X, y, splits[0])
+            with expected_fit_warnings_hidden():
                 search.fit(X, y)
             search.on_fits_done = search.on_search_done = None
+            if bar is not None:
+                bar.set_postfix_str("out-of-fold predictions")
+            y_true, y_pred = out_of_fold_predictions(
+                search.best_estimator_, X, y, splits, n_jobs=n_jobs
+            )
+            confusion, per_class = class_tables(y_true, y_pred, search.best_estimator_.classes_)
+            extras[name] = {
+                "warm_up": warm_up,
+                "total_time": time.perf_counter() - started,
+                "confusion": confusion,
+                "per_class": per_class,
+            }
             if counter is not None:
                 counter.finish()
     finally:
         if bar is not None:
             bar.close()
-    return searches
+    return searches, extras
 
 
 def _as_model_grids(models):
@@ -530,14 +785,40 @@ def short_params(params):
     return ", ".join(f"{key.rsplit('__', 1)[-1]}={value!r}" for key, value in params.items())
 
 
-def _table_row(search, X, y, scoring):
+def _best_split_scores(search):
+    """The per-split test scores of the chosen grid point, in split order."""
+    results, best = search.cv_results_, search.best_index_
+    return np.array([results[f"split{i}_test_{SCORE}"][best] for i in range(search.n_splits_)])
+
+
+def _table_row(search, X, y, extra):
     best = search.best_index_
     results = search.cv_results_
-    scorer = check_scoring(search.best_estimator_, scoring=scoring)
+    mean_fit_time = float(results["mean_fit_time"][best])
+    # The warm-up fit's time beyond a steady-state fit of the same (first) grid point.
+    compile_time = max(extra["warm_up"] - float(results["mean_fit_time"][0]), 0.0)
     return {
         "best_params": short_params(search.best_params_) or "(defaults)",
-        "mean_test_score": float(results["mean_test_score"][best]),
-        "std_test_score": float(results["std_test_score"][best]),
-        "mean_fit_time": float(results["mean_fit_time"][best]),
-        "train_score": float(scorer(search.best_estimator_, X, y)),
+        "mean_test_score": float(results[f"mean_test_{SCORE}"][best]),
+        "std_test_score": float(results[f"std_test_{SCORE}"][best]),
+        "mean_fit_time": mean_fit_time,
+        "compile_time": compile_time if np.isfinite(extra["warm_up"]) else np.nan,
+        "total_time": extra["total_time"],
+        "train_score": float(search.score(X, y)),
     }
+
+
+def _all_flags(table, searches, models):
+    """The flags of every model, in table order: edge of the grid, then refit against CV."""
+    flags = []
+    for name, search in searches.items():
+        flags += _flags.edge_of_grid(
+            name, models[name][1], search.best_params_, search.cv_results_, SCORE
+        )
+        row = table.loc[name]
+        disagreement = _flags.refit_disagrees(
+            name, row["mean_test_score"], row["ci_low"], row["ci_high"], row["train_score"]
+        )
+        if disagreement is not None:
+            flags.append(disagreement)
+    return flags

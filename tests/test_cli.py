@@ -1,6 +1,7 @@
 """The ``sktoynet`` command line: ``sktoynet compare`` and its report (issue: compare)."""
 
 import contextlib
+import html
 import io
 import re
 import subprocess
@@ -57,7 +58,11 @@ def test_end_to_end_prints_the_table_of_every_model(three_bands_report):
         "best parameters",
         "CV score",
         "CV std",
+        "95% CI",
+        "p vs top",
         "fit time (s)",
+        "compile (s)",
+        "total (s)",
         "train score",
     ]
     rows = {line.split()[0]: line for line in out.splitlines() if line.split()[:1] != []}
@@ -67,6 +72,9 @@ def test_end_to_end_prints_the_table_of_every_model(three_bands_report):
     lines = [rows[model] for model in MODELS] + [header]
     assert len({len(line) for line in lines}) == 1
     assert "best CV accuracy" in out
+    verdict = next(line for line in out.splitlines() if "verdict:" in line)
+    assert verdict.startswith("   verdict: sktoynet ")  # sktoynet leads
+    assert "LogisticRegression is worse by 0.333 (p < 0.001)" in verdict
 
 
 def test_end_to_end_writes_tables_figures_and_an_offline_page(three_bands_report):
@@ -291,3 +299,25 @@ def test_a_tab_separated_file_is_read_with_sep_backslash_t(tmp_path, capsys, mon
     status, out, err = run(capsys, *args)
     assert status == 0, err
     assert "12 rows, 1 column: 1 numeric" in out
+
+
+def test_the_report_shows_the_verdict_per_class_tables_and_versions(three_bands_report):
+    _, out, _, folder = three_bands_report
+    page = (folder / "index.html").read_text()
+    verdict = next(line for line in out.splitlines() if "verdict:" in line).split("verdict: ")[1]
+    assert f"<strong>Verdict:</strong> {html.escape(verdict)}" in page
+    assert page.count("<th>predicted</th>") == len(MODELS)  # a confusion matrix per model
+    assert "<th>precision</th>" in page and "<th>recall</th>" in page
+    assert "Software: Python " in page and "scikit-learn " in page and "Keras " in page
+    assert f"**Verdict:** {verdict}" in (folder / "results.md").read_text()
+
+
+def test_repeats_draws_the_folds_several_times(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("sktoynet.comparison.default_models", only_logistic_regression)
+    status, out, _ = run(capsys, "--dataset", "iris", "--repeats", "3", "--no-report", "--quiet")
+    assert status == 0
+    assert "5-fold stratified cross-validation, repeated 3 times" in out
+    assert "verdict: LogisticRegression is the only model compared." in out
+    with pytest.raises(SystemExit):
+        main(["compare", "--repeats", "0"])
+    assert "--repeats: needs at least 1, got 0" in capsys.readouterr().err

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.model_selection import GridSearchCV, RepeatedStratifiedKFold, StratifiedKFold
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -80,10 +80,44 @@ def test_result_keeps_each_search_its_cv_results_and_best_estimator(three_bands_
 
 
 def test_all_models_are_scored_on_the_same_stratified_folds(three_bands_result):
-    cv = three_bands_result.cv
-    assert isinstance(cv, StratifiedKFold)
-    assert cv.shuffle and cv.random_state == 0 and cv.get_n_splits() == 3
-    assert all(search.cv is cv for search in three_bands_result.searches.values())
+    result = three_bands_result
+    assert isinstance(result.cv, RepeatedStratifiedKFold)
+    assert result.cv.random_state == 0 and result.cv.get_n_splits() == 3
+    assert len(result.splits) == 3
+    assert all(search.cv is result.splits for search in result.searches.values())
+
+
+def test_n_repeats_draws_the_folds_again_and_shares_them(two_squares):
+    X, y = two_squares
+    models = {
+        "a": (logistic(), {"logisticregression__C": [0.1, 1.0]}),
+        "b": make_pipeline(StandardScaler(), MLPClassifier(max_iter=50, random_state=0)),
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        result = compare(X, y, models=models, cv=3, n_repeats=4, random_state=0)
+    assert len(result.splits) == 12
+    for name in models:
+        assert result.searches[name].n_splits_ == 12
+        assert "split11_test_score" in result.cv_results_[name]
+    # The first three splits are one partition of the rows; the next three another.
+    first = np.sort(np.concatenate([test for _, test in result.splits[:3]]))
+    np.testing.assert_array_equal(first, np.arange(len(y)))
+    assert not np.array_equal(result.splits[0][1], result.splits[3][1])
+
+
+@pytest.mark.parametrize(
+    "cv, n_repeats, message",
+    [
+        (3, 0, "n_repeats must be a positive integer, got 0"),
+        (3, 1.5, "n_repeats must be a positive integer, got 1.5"),
+        (StratifiedKFold(3), 2, "n_repeats=2 needs cv to be a number of folds"),
+    ],
+)
+def test_bad_repeats_are_refused(two_squares, cv, n_repeats, message):
+    X, y = two_squares
+    with pytest.raises(ValueError, match=message):
+        compare(X, y, models={"logistic": logistic()}, cv=cv, n_repeats=n_repeats)
 
 
 def test_default_models_are_scaled_pipelines_with_their_grids():
@@ -374,7 +408,9 @@ def test_numeric_data_keeps_its_pipelines_and_results(two_squares):
         "logisticregression",
     ]
     by_hand = GridSearchCV(
-        logistic(), models["logistic"][1], cv=StratifiedKFold(3, shuffle=True, random_state=0)
+        logistic(),
+        models["logistic"][1],
+        cv=RepeatedStratifiedKFold(n_splits=3, n_repeats=1, random_state=0),
     ).fit(X, y)
     np.testing.assert_array_equal(
         result.cv_results_["logistic"]["mean_test_score"], by_hand.cv_results_["mean_test_score"]
@@ -450,3 +486,109 @@ def test_compare_and_the_command_line_import_neither_keras_nor_skrub():
         cwd=REPO_ROOT,
     )
     assert loaded.strip() == "[]"
+
+
+# --- an honest verdict (issue 13) -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def quick_toy_results():
+    from sktoynet.datasets import make_two_squares
+
+    problems = {"two_squares": make_two_squares(random_state=0), "three_bands": make_three_bands()}
+    return {
+        name: compare(X, y, models=default_models(0, quick=True), random_state=0)
+        for name, (X, y) in problems.items()
+    }
+
+
+def test_on_three_bands_logistic_regression_is_significantly_worse(quick_toy_results):
+    result = quick_toy_results["three_bands"]
+    assert "sktoynet" in result.leaders_
+    assert "LogisticRegression" not in result.leaders_
+    assert result.table.loc["LogisticRegression", "p_value"] < 0.05
+    assert "LogisticRegression is worse by 0.333" in result.verdict
+    assert np.isnan(result.table.loc[result.best_model_, "p_value"])
+
+
+def test_on_two_squares_all_three_models_lead(quick_toy_results):
+    result = quick_toy_results["two_squares"]
+    assert result.leaders_ == ["sktoynet", "LogisticRegression", "MLPClassifier"]
+    assert result.verdict.endswith("are tied (no difference is significant at 0.05).")
+    table = result.table
+    assert (table["ci_low"] <= table["mean_test_score"]).all()
+    assert (table["mean_test_score"] <= table["ci_high"]).all()
+
+
+def test_the_table_has_the_new_columns_and_compile_time_apart(quick_toy_results):
+    table = quick_toy_results["two_squares"].table
+    assert list(table.columns) == TABLE_COLUMNS
+    assert table.loc["sktoynet", "compile_time"] >= 0  # one warm-up fit before the search
+    assert np.isnan(table.loc["LogisticRegression", "compile_time"])  # nothing to compile
+    assert (table["total_time"] >= table["mean_fit_time"]).all()
+
+
+@pytest.mark.parametrize("problem", ["two_squares", "three_bands"])
+def test_sktoynet_chosen_net_is_confidently_right_on_the_toy_problems(problem):
+    from sktoynet._cli_datasets import load_named
+
+    data = load_named(problem, random_state=0)
+    models = {"sktoynet": default_models(0)["sktoynet"]}  # the full grid of the main job
+    result = compare(data.X, data.y, models=models, random_state=0)
+    net = result.best_estimators_["sktoynet"]
+    proba = net.predict_proba(data.X)
+    true_class = np.searchsorted(net.classes_, data.y)
+    assert proba[np.arange(len(data.y)), true_class].mean() >= 0.9
+    assert result.table.loc["sktoynet", "mean_test_score"] >= 0.99
+
+
+def test_equal_models_tie_and_confusion_tables_use_string_labels_on_a_dataframe():
+    from sklearn.datasets import load_iris
+
+    iris = load_iris(as_frame=True)
+    X, y = iris.data, iris.target_names[iris.target]
+    models = {"first": logistic(), "second": logistic()}  # the same model twice
+    result = compare(X, y, models=models, cv=5, n_repeats=2, random_state=0)
+    assert (
+        result.table.loc["first", "mean_test_score"]
+        == result.table.loc["second", "mean_test_score"]
+    )
+    assert result.leaders_ == ["first", "second"]
+    assert "tied" in result.verdict
+    confusion = result.confusion_matrices["first"]
+    assert list(confusion.index) == ["setosa", "versicolor", "virginica"]
+    assert confusion.to_numpy().sum() == 150  # each row predicted once, out of fold
+    assert confusion.loc["setosa", "setosa"] == 50
+    metrics = result.class_metrics["first"]
+    assert list(metrics.columns) == ["precision", "recall", "support"]
+    assert metrics["support"].tolist() == [50, 50, 50]
+    assert (metrics[["precision", "recall"]] > 0.8).all().all()
+    assert {"Python", "scikit-learn", "Keras"} <= set(result.versions)
+
+
+def test_a_refit_that_disagrees_with_cv_is_flagged():
+    from sktoynet._flags import refit_disagrees
+
+    failed = refit_disagrees("MLPClassifier", 1.0, 1.0, 1.0, 0.667)
+    assert failed.startswith("MLPClassifier: refitted on all rows, it scores 0.667")
+    assert "overfits" in refit_disagrees("net", 0.80, 0.76, 0.84, 1.0)
+    assert refit_disagrees("net", 0.98, 0.96, 1.0, 1.0) is None  # within the interval
+    assert refit_disagrees("net", 1.0, 1.0, 1.0, 0.995) is None  # one row is not news
+
+
+def test_a_best_point_on_the_edge_is_flagged_only_where_the_score_still_rises():
+    from sktoynet._flags import edge_of_grid
+
+    grid = {"clf__C": [0.1, 1.0, 10.0]}
+    rising = {
+        "param_clf__C": [0.1, 1.0, 10.0],
+        "mean_test_score": [0.6, 0.7, 0.9],
+        "std_test_score": [0.01, 0.01, 0.01],
+        "split0_test_score": [0.6, 0.7, 0.9],
+        "split1_test_score": [0.6, 0.7, 0.9],
+    }
+    (flag,) = edge_of_grid("logistic", grid, {"clf__C": 10.0}, rising)
+    assert flag.startswith("logistic: the best C=10.0 is the largest value of the grid")
+    plateau = {**rising, "mean_test_score": [1.0, 1.0, 1.0]}
+    assert edge_of_grid("logistic", grid, {"clf__C": 10.0}, plateau) == []
+    assert edge_of_grid("logistic", grid, {"clf__C": 1.0}, rising) == []
