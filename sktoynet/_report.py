@@ -275,7 +275,7 @@ def _figures(section, new_figure):
             problem.y,
             ax=ax,
             feature_names=problem.feature_names,
-            title=f"{model}\\nCV {scoring} {row['mean_test_score']:.3f}, "
+            title=f"{model}\nCV {scoring} {row['mean_test_score']:.3f}, "
             f"train {row['train_score']:.3f}",
         )
     n_inputs = result.summary.n_model_inputs

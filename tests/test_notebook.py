@@ -82,3 +82,18 @@ def test_save_report_never_overwrites_a_users_files(result, tmp_path):
         result.save_report(tmp_path)
     assert (tmp_path / "notes.txt").read_text() == "mine"
     assert [path.name for path in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_decision_boundary_titles_break_the_line_before_the_scores(result):
+    import matplotlib.pyplot as plt
+
+    figures = result.plot()
+    try:
+        figure, _ = figures[0]
+        titles = [ax.get_title() for ax in figure.axes if ax.get_title()]
+        assert titles, "the decision-boundary figure has no titled axes"
+        for title in titles:
+            assert "\\n" not in title, title
+            assert title.split("\n")[1].startswith("CV accuracy"), title
+    finally:
+        plt.close("all")
