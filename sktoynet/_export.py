@@ -35,6 +35,10 @@ __all__ = ["to_keras", "save_keras", "LABELS_MEMBER"]
 #: The member of a ``.keras`` archive written by :func:`save_keras` that holds the labels.
 LABELS_MEMBER = "sktoynet.json"
 
+#: Scales below this are divided into the hidden kernel rather than left to
+#: ``Normalization``, which never divides by less than Keras' epsilon (1e-7).
+TINY_SCALE = 1e-6
+
 
 def _split(estimator):
     """``(scalers, net)``: the StandardScalers in front of a ToyNetClassifier, and the net."""
@@ -140,19 +144,23 @@ def to_keras(estimator):
     scalers, net = _split(estimator)
     n_features = net.n_features_in_
     layers = [keras.Input(shape=(n_features,), name="X")]
+    hidden_kernel = np.asarray(net.coefs_[0], dtype=np.float64)
     if scalers:
         mean, scale = _scaling(scalers, n_features)
-        # Normalization divides by max(sqrt(variance), epsilon); StandardScaler's
-        # scale_ is never below that for a column it scales (it sets 1 instead).
-        layers.append(keras.layers.Normalization(mean=mean, variance=scale**2, name="scaler"))
-    width = net.coefs_[0].shape[1]
+        # Normalization divides by max(sqrt(variance), 1e-7): a column scaled by
+        # less than that is only centred there, and divided in the kernel instead.
+        tiny = scale < TINY_SCALE
+        hidden_kernel = hidden_kernel / np.where(tiny, scale, 1.0)[:, None]
+        variance = np.where(tiny, 1.0, scale) ** 2
+        layers.append(keras.layers.Normalization(mean=mean, variance=variance, name="scaler"))
+    width = hidden_kernel.shape[1]
     head_kernel, head_bias = _probability_head(net)
     hidden = keras.layers.Dense(
         width, activation=keras_activation_name(net._network_spec.hidden_activation), name="hidden"
     )
     head = keras.layers.Dense(head_kernel.shape[1], activation="softmax", name="probabilities")
     model = keras.Sequential([*layers, hidden, head], name="sktoynet")
-    hidden.set_weights([net.coefs_[0], net.intercepts_[0]])
+    hidden.set_weights([hidden_kernel, net.intercepts_[0]])
     head.set_weights([head_kernel, head_bias])
     return model
 

@@ -120,6 +120,17 @@ def test_scalers_in_a_row_and_without_mean_or_std_are_folded():
     assert max_difference(pipe, X) <= TOLERANCE
 
 
+def test_a_column_with_a_tiny_scale_is_divided_in_the_kernel():
+    # Normalization never divides by less than 1e-7; a column measured in
+    # units of 1e-9 must still come out as StandardScaler scales it.
+    X, y = load_breast_cancer(return_X_y=True)
+    X = X[:, :5].copy()
+    X[:, 0] *= 1e-9
+    pipe = quiet_fit(make_toynet(**FAST_PARAMS), X, y)
+    assert pipe[0].scale_[0] < 1e-7
+    assert max_difference(pipe, X) <= TOLERANCE
+
+
 def test_dataframe_fit_records_feature_names_and_labels(tmp_path):
     iris = load_iris(as_frame=True)
     X, y = iris.data, pd.Series(iris.target_names[iris.target])
