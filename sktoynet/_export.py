@@ -30,6 +30,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
+from sktoynet._data_summary import plain_value
+
 __all__ = ["to_keras", "save_keras", "LABELS_MEMBER"]
 
 #: The member of a ``.keras`` archive written by :func:`save_keras` that holds the labels.
@@ -139,9 +141,13 @@ def to_keras(estimator):
     >>> bool(np.abs(proba - pipe.predict_proba(X)).max() < 1e-5)
     True
     """
+    return _build_model(*_split(estimator))
+
+
+def _build_model(scalers, net):
+    """The Keras model of ``net`` with ``scalers`` (checked by :func:`_split`) in front."""
     from sktoynet._network import keras, keras_activation_name
 
-    scalers, net = _split(estimator)
     n_features = net.n_features_in_
     layers = [keras.Input(shape=(n_features,), name="X")]
     hidden_kernel = np.asarray(net.coefs_[0], dtype=np.float64)
@@ -166,11 +172,8 @@ def to_keras(estimator):
 
 
 def _labels_record(estimator, net):
-    def plain(value):
-        return value.item() if isinstance(value, np.generic) else value
-
     record = {
-        "classes": [plain(label) for label in net.classes_],
+        "classes": [plain_value(label) for label in net.classes_],
         "output": "probability of each class, columns in the order of 'classes'",
         "n_features_in": int(net.n_features_in_),
     }
@@ -226,8 +229,8 @@ def save_keras(estimator, path):
         raise ValueError(
             f"cannot save to {str(path)!r}: folder {str(path.parent)!r} does not exist."
         )
-    model = to_keras(estimator)
-    _, net = _split(estimator)
+    scalers, net = _split(estimator)
+    model = _build_model(scalers, net)
     handle, staging = tempfile.mkstemp(suffix=".keras", prefix=f".{path.stem}-", dir=path.parent)
     os.close(handle)
     try:
