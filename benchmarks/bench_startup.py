@@ -15,11 +15,12 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from _common import machine_description, print_table
 
 MEASURE = r"""
-import json, resource, time
+import json, time
 start = time.perf_counter()
 {imports}
 imported = time.perf_counter()
@@ -32,8 +33,8 @@ fit_start = time.perf_counter()
 first = time.perf_counter()
 {model}.fit(X, y)
 second = time.perf_counter()
-with open("/proc/self/statm") as statm:
-    rss = int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+from _common import rss_mb
+rss = rss_mb()
 import sys
 print(json.dumps({{
     "import_s": imported - start, "first_fit_s": first - fit_start,
@@ -69,6 +70,7 @@ def measure(name, backend=None):
     completed = subprocess.run(
         [sys.executable, "-c", MEASURE.format(imports=imports, model=model)],
         env=env,
+        cwd=Path(__file__).resolve().parent,  # for _common, imported after the timings
         capture_output=True,
         text=True,
         check=True,
