@@ -1,11 +1,14 @@
 """Helpers shared by the compatibility, persistence and reproducibility tests."""
 
+import contextlib
 import subprocess
 import sys
 import textwrap
 import warnings
 from pathlib import Path
 
+import joblib
+import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 from sktoynet.exceptions import UnscaledInputWarning
@@ -45,3 +48,21 @@ def run_python(code, cwd=REPO_ROOT, env=None):
 def run_in_fresh_process(code, cwd=REPO_ROOT):
     """Run ``code`` in a new Python interpreter and return what it printed."""
     return run_python(code, cwd).stdout
+
+
+@contextlib.contextmanager
+def local_dask_backend():
+    """joblib's "dask" backend on a local cluster of 2 single-threaded worker processes."""
+    distributed = pytest.importorskip("dask.distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        distributed.Client(cluster),
+        joblib.parallel_backend("dask"),
+    ):
+        yield

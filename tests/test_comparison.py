@@ -22,7 +22,7 @@ from sktoynet.comparison import (
     default_models,
 )
 from sktoynet.datasets import make_three_bands
-from tests._helpers import FAST_PARAMS
+from tests._helpers import FAST_PARAMS, local_dask_backend
 
 
 def logistic():
@@ -446,25 +446,12 @@ def test_infinite_or_overflowing_values_are_named_before_fitting(two_squares, ba
 
 
 def test_on_a_dask_cluster_the_grid_is_spread_and_counted(two_squares, monkeypatch):
-    import joblib
-
-    distributed = pytest.importorskip("dask.distributed")
     X, y = two_squares
     models = {"logistic": (logistic(), {"logisticregression__C": [0.01, 0.1, 1.0, 10.0]})}
     serial = compare(X, y, models=models, cv=3, random_state=0)
     bar = RecordingBar()
     monkeypatch.setattr("sktoynet.comparison._progress_bar", lambda *args: bar)
-    with (
-        distributed.LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-        ) as cluster,
-        distributed.Client(cluster),
-        joblib.parallel_backend("dask"),
-    ):
+    with local_dask_backend():
         spread = compare(X, y, models=models, cv=3, random_state=0, n_jobs=-1, progress=True)
     columns = ["best_params", "mean_test_score", "std_test_score", "train_score"]
     pd.testing.assert_frame_equal(spread.table[columns], serial.table[columns])

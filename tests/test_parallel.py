@@ -6,13 +6,12 @@ compiled program, so where a fit runs does not change its result.
 
 import warnings
 
-import joblib
 import numpy as np
 import pytest
 from sklearn.model_selection import GridSearchCV
 
 from sktoynet import make_toynet
-from tests._helpers import FAST_PARAMS
+from tests._helpers import FAST_PARAMS, local_dask_backend
 
 GRID = {"toynetclassifier__width": [2, 8], "toynetclassifier__learning_rate": [0.003, 0.1]}
 
@@ -52,17 +51,6 @@ def test_grid_search_with_two_processes_matches_one(serial_search, two_squares_m
 
 
 def test_grid_search_on_a_local_dask_cluster_matches_one_process(serial_search, two_squares_module):
-    distributed = pytest.importorskip("dask.distributed")
-    with (
-        distributed.LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-        ) as cluster,
-        distributed.Client(cluster),
-        joblib.parallel_backend("dask"),
-    ):
+    with local_dask_backend():
         search = grid_search(*two_squares_module, n_jobs=-1)
     assert_same_search(search, serial_search)
