@@ -1,7 +1,8 @@
 """Does ``compare(..., n_jobs=2)`` finish sooner than ``n_jobs=1``, with the same table?
 
-compare() hands every candidate x fold of a model's grid to joblib at once,
-so two worker processes share the whole grid. This script times the default
+With ``n_jobs=2``, compare() searches the network in this process while two
+worker processes share LogisticRegression's and MLPClassifier's grids (see
+docs/comparing.rst, "In parallel"). This script times the default
 comparison (quick grids unless --full) on breast_cancer with ``n_jobs=1`` and
 ``n_jobs=2``, taking turns for ``--rounds`` rounds, prints the median wall
 times and their ratio, and checks that both tables agree (scores, not times).

@@ -1,6 +1,6 @@
 """``python -m sktoynet``: the same as the ``sktoynet`` command."""
 
-from sktoynet.cli import main
+from sktoynet.cli import run
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

@@ -22,13 +22,16 @@ from sklearn.utils.parallel import Parallel, delayed
 def expected_fit_warnings_hidden():
     """Hide the warnings that grid points are expected to raise while they are searched.
 
-    Convergence warnings from points meant to fail (a tiny learning rate), and
+    Convergence warnings from points meant to fail (a tiny learning rate),
     skrub's notice that a category seen only in a test fold is encoded as
-    zeros, as intended.
+    zeros, as intended, and MLPClassifier's "Training interrupted by user."
+    from worker processes that got the terminal's Ctrl-C too (the run stops:
+    they are killed). scikit-learn hands these filters to its worker processes.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.filterwarnings("ignore", message="Found unknown categories")
+        warnings.filterwarnings("ignore", message="Training interrupted by user")
         yield
 
 

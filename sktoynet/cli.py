@@ -7,6 +7,7 @@ on stderr and exit status 2.
 """
 
 import argparse
+import gc
 import sys
 import time
 import warnings
@@ -22,6 +23,7 @@ from sktoynet._cli_datasets import (
 from sktoynet._data_summary import summarize
 from sktoynet._interrupt import Interrupted, interrupts_stop_the_run
 from sktoynet._output import MANIFEST, ReportFolder
+from sktoynet._side_by_side import local_worker_processes, start_workers
 
 #: Where ``sktoynet compare`` writes its report unless told otherwise.
 DEFAULT_OUT = "sktoynet-report"
@@ -96,10 +98,11 @@ def build_parser():
     search.add_argument(
         "--n-jobs",
         type=int,
-        default=None,
+        default=-1,
         metavar="N",
-        help="parallel fits: all candidates x folds of a grid at once, N at a time "
-        "(-1: all cores; default: one process)",
+        help="worker processes for the fits of LogisticRegression and MLPClassifier, "
+        "which run while sktoynet trains in this process (default: -1, one per core; "
+        "1: everything in this process, one model after the other)",
     )
     search.add_argument(
         "--random-state",
@@ -125,6 +128,19 @@ def build_parser():
     output.add_argument("--no-report", action="store_true", help="print the tables only")
     output.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
+
+
+def run():
+    """The ``sktoynet`` command's entry point: :func:`main`, then exit with its status.
+
+    The objects are frozen before the exit: Python's last garbage collection
+    would otherwise walk TensorFlow's object graph for about 2 seconds, while
+    the operating system frees the memory anyway. (Not done by :func:`main`,
+    which also runs inside other programs, the tests among them.)
+    """
+    status = main()
+    gc.freeze()
+    sys.exit(status)
 
 
 def _int_at_least(minimum, unit=""):
@@ -174,6 +190,49 @@ def main(argv=None) -> int:
     return EXIT_USAGE  # pragma: no cover - argparse requires a command
 
 
+def _compare_problem(args, problem, repeats, compare, default_models):
+    """Compare the models on one problem, printing its summary, table and verdict."""
+    from sktoynet._report import format_table, verdict_lines
+
+    print(f"\n== {problem.title}: {problem.description}", flush=True)
+    summary = summarize(problem.X, problem.y, problem.feature_names)
+    for line in summary.lines():
+        print(f"   {line}")
+    for column in summary.id_like:
+        print(
+            f"sktoynet: warning: column {column!r} has a different value on every row, "
+            f"like an ID; it is used as a feature: if it is one, add --drop {column}",
+            file=sys.stderr,
+            flush=True,
+        )
+    started = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="column .* like an ID")  # said above
+        result = compare(
+            problem.X,
+            problem.y,
+            models=default_models(args.random_state, quick=args.quick),
+            cv=args.cv,
+            scoring=args.scoring,
+            n_jobs=args.n_jobs,
+            random_state=args.random_state,
+            progress=not args.quiet,
+            n_repeats=repeats,
+        )
+    if result.preprocessed:
+        print(f"   {result.summary.lines()[-1]}")
+    print(format_table(result.table))
+    best_score = result.table["mean_test_score"].max()
+    print(
+        f"   best CV {args.scoring}: {best_score:.3f} ({result.best_model_})"
+        f"  [{time.perf_counter() - started:.1f} s]"
+    )
+    for line in verdict_lines(result):
+        print(f"   {line}")
+    sys.stdout.flush()
+    return result
+
+
 def _fail(exc):
     message = " ".join(str(exc).split()) or type(exc).__name__
     print(f"sktoynet: error: {message}", file=sys.stderr)
@@ -209,6 +268,9 @@ def _compare(args, parser):
             raise DataError(f"{problem.title}: {exc}") from exc
     # The report folder is checked, and its staging folder made, before any fit.
     folder = None if args.no_report else ReportFolder(args.out)
+    n_workers = local_worker_processes(args.n_jobs)
+    if n_workers:
+        start_workers(n_workers)  # while this process imports TensorFlow
     try:
         return _run(args, problems, folder, compare, default_models)
     finally:
@@ -217,7 +279,7 @@ def _compare(args, parser):
 
 
 def _run(args, problems, folder, compare, default_models):
-    from sktoynet._report import Section, format_table, save_sections, verdict_lines
+    from sktoynet._report import Section, save_sections
     from sktoynet.comparison import DEFAULT_REPEATS
 
     repeats = DEFAULT_REPEATS if args.repeats is None else args.repeats
@@ -229,44 +291,8 @@ def _run(args, problems, folder, compare, default_models):
     print(f"sktoynet {__version__}: {settings}")
     sections = []
     for problem in problems:
-        print(f"\n== {problem.title}: {problem.description}", flush=True)
-        summary = summarize(problem.X, problem.y, problem.feature_names)
-        for line in summary.lines():
-            print(f"   {line}")
-        for column in summary.id_like:
-            print(
-                f"sktoynet: warning: column {column!r} has a different value on every row, "
-                f"like an ID; it is used as a feature: if it is one, add --drop {column}",
-                file=sys.stderr,
-                flush=True,
-            )
-        started = time.perf_counter()
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="column .* like an ID")  # said above
-            result = compare(
-                problem.X,
-                problem.y,
-                models=default_models(args.random_state, quick=args.quick),
-                cv=args.cv,
-                scoring=args.scoring,
-                n_jobs=args.n_jobs,
-                random_state=args.random_state,
-                progress=not args.quiet,
-                n_repeats=repeats,
-            )
-        if result.preprocessed:
-            print(f"   {result.summary.lines()[-1]}")
-        print(format_table(result.table))
-        best_score = result.table["mean_test_score"].max()
-        print(
-            f"   best CV {args.scoring}: {best_score:.3f} ({result.best_model_})"
-            f"  [{time.perf_counter() - started:.1f} s]"
-        )
-        for line in verdict_lines(result):
-            print(f"   {line}")
-        sys.stdout.flush()
+        result = _compare_problem(args, problem, repeats, compare, default_models)
         sections.append(Section(problem, result))
-
     if folder is not None:
         print(f"\nwriting the report to {args.out} ...", flush=True)
         written, notes = save_sections(folder, sections, settings=settings)

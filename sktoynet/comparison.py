@@ -8,6 +8,7 @@ better.
 
 import contextlib
 import tempfile
+import threading
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from sktoynet._out_of_fold import (
 )
 from sktoynet._pipeline import make_toynet
 from sktoynet._progress import FitCounter, counting_batches
+from sktoynet._side_by_side import Background, local_worker_processes, worker_processes
 from sktoynet._verdict import judge
 from sktoynet._versions import software_versions
 
@@ -75,6 +77,9 @@ def default_models(random_state=None, *, quick=False):
     - ``"MLPClassifier"``: over ``learning_rate_init`` x
       ``hidden_layer_sizes``.
 
+    The two networks get the same grid and the same budget of epochs:
+    ``epochs=500`` and ``max_iter=500`` (100 each with ``quick``).
+
     Parameters
     ----------
     random_state : int, RandomState instance or None, default=None
@@ -101,7 +106,8 @@ def default_models(random_state=None, *, quick=False):
     ['toynetclassifier__learning_rate', 'toynetclassifier__width']
     """
     if quick:
-        toynet = make_toynet(epochs=100, n_init=4, random_state=random_state)
+        epochs = 100
+        toynet = make_toynet(epochs=epochs, n_init=4, random_state=random_state)
         toynet_grid = {
             "toynetclassifier__learning_rate": [0.01, 0.1],
             "toynetclassifier__width": [2, 8],
@@ -112,7 +118,8 @@ def default_models(random_state=None, *, quick=False):
             "mlpclassifier__hidden_layer_sizes": [(2,), (8,)],
         }
     else:
-        toynet = make_toynet(random_state=random_state)
+        epochs = 500
+        toynet = make_toynet(epochs=epochs, random_state=random_state)
         # The two networks get the same grid: learning rates x hidden units.
         toynet_grid = {
             "toynetclassifier__learning_rate": [0.001, 0.01, 0.1],
@@ -131,7 +138,7 @@ def default_models(random_state=None, *, quick=False):
         ),
         "MLPClassifier": (
             make_pipeline(
-                StandardScaler(), MLPClassifier(max_iter=1000, random_state=random_state)
+                StandardScaler(), MLPClassifier(max_iter=epochs, random_state=random_state)
             ),
             mlp_grid,
         ),
@@ -371,6 +378,14 @@ class ComparisonResult:
         return next(item for item in written if item.name == "index.html")
 
 
+#: A stoppable parallel search hands its fits to joblib in chunks of this many per worker.
+CHUNK_ROUNDS = 5
+
+
+class SearchStopped(Exception):
+    """A search was stopped from another thread (see ``_ProgressGridSearchCV.stopping``)."""
+
+
 class _ProgressGridSearchCV(GridSearchCV):
     """GridSearchCV that reports its fits as they finish.
 
@@ -390,13 +405,17 @@ class _ProgressGridSearchCV(GridSearchCV):
 
     on_fits_done = None
     on_search_done = None
+    #: A :class:`threading.Event`, or None. When set, the search raises
+    #: :class:`SearchStopped` before its next chunk of candidates.
+    stopping = None
 
     def __getstate__(self):
         # scikit-learn sends the search itself along with each fit (``caller``);
         # the callbacks hold the progress bar, which belongs to this process only.
-        state = super().__getstate__()
-        state.pop("on_fits_done", None)
-        state.pop("on_search_done", None)
+        # A copy: the state may be the live __dict__ of this search.
+        state = dict(super().__getstate__())
+        for name in ("on_fits_done", "on_search_done", "stopping"):
+            state.pop(name, None)
         return state
 
     def score(self, X, y=None, **params):
@@ -416,14 +435,36 @@ class _ProgressGridSearchCV(GridSearchCV):
 
     def _run_search(self, evaluate_candidates):
         candidates = list(ParameterGrid(self.param_grid))
-        if self.on_fits_done is None or self._in_parallel():
+        if self.on_fits_done is None and self.stopping is None:
             evaluate_candidates(candidates)
+        elif effective_n_jobs(self.n_jobs) != 1:
+            for chunk in self._chunks(candidates):
+                self._check_stopping()
+                evaluate_candidates(chunk)
         else:
             for candidate in candidates:
+                self._check_stopping()
                 evaluate_candidates([candidate])
-                self.on_fits_done(self.n_splits_)
+                if self.on_fits_done is not None:
+                    self.on_fits_done(self.n_splits_)
         if self.on_search_done is not None:
             self.on_search_done()
+
+    def _chunks(self, candidates):
+        """All the candidates at once, or, when it may be stopped, in chunks of a few rounds.
+
+        A chunk holds about ``CHUNK_ROUNDS`` fits per worker, so that the workers
+        stay busy and a stop waits for a few fits only.
+        """
+        if self.stopping is None:
+            return [candidates]
+        fits = CHUNK_ROUNDS * effective_n_jobs(self.n_jobs)
+        size = max(1, round(fits / max(self.n_splits_, 1)))
+        return [candidates[start : start + size] for start in range(0, len(candidates), size)]
+
+    def _check_stopping(self):
+        if self.stopping is not None and self.stopping.is_set():
+            raise SearchStopped("the search was stopped")
 
 
 def compare(
@@ -451,9 +492,9 @@ def compare(
 
     **Which grid point.** Among the points whose mean score is within one
     standard error of the best, the one with the best cross-validated
-    log-loss is kept (for estimators with ``predict_proba``), then the
-    fastest (see :func:`sktoynet._grid_ties.best_index`); it is refitted on
-    all the data.
+    log-loss is kept (for estimators with ``predict_proba``), then one not
+    clearly slower than the fastest, the first in the grid (see
+    :func:`sktoynet._grid_ties.best_index`); it is refitted on all the data.
 
     **Which model.** Each model's per-split scores are compared with those
     of the top model by the corrected repeated k-fold t-test (Nadeau and
@@ -466,9 +507,9 @@ def compare(
     training program on its first fit. That fit is made once before the
     search (the first grid point on the first training fold), so that
     ``mean_fit_time`` is the steady-state time per fit; the compilation is
-    reported apart, in ``compile_time``. Worker processes (``n_jobs`` other
-    than one process) compile on their own first fit, which their times
-    then include.
+    reported apart, in ``compile_time``. Under a dask or threading backend,
+    the workers compile on their own first fit, which their times then
+    include.
 
     A table with strings, categories, booleans, dates or missing values gets
     one preprocessing step in front of every model (see ``preprocess``): skrub's
@@ -496,10 +537,15 @@ def compare(
     scoring : str or callable, default="accuracy"
         One scikit-learn scorer, as in GridSearchCV.
     n_jobs : int or None, default=None
-        Parallel fits: all the candidates x folds of a model's grid are
-        handed to joblib at once (``-1``: all cores; a dask backend spreads
-        them over its cluster). None is one process, unless a joblib backend
-        context says otherwise.
+        Parallel fits. With joblib's default (loky) backend and 2 or more
+        jobs (``-1``: one per core), models that compile (sktoynet) are
+        searched in this process while a background thread hands the other
+        models' candidates x folds to ``n_jobs`` worker processes, which run
+        at a lower priority (see :mod:`sktoynet._side_by_side`); under
+        another backend (dask, threads), every model's candidates x folds go
+        to that backend, one model after the other. The results are those of
+        one process. None is one process, unless a joblib backend context
+        says otherwise.
     random_state : int, RandomState instance or None, default=None
         Seed of the fold shuffle and of the default models.
     progress : bool, default=False
@@ -686,8 +732,7 @@ def _warm_up(estimator, grid, X, y, split):
     params = next(iter(ParameterGrid(grid)), {})
     train = split[0]
     started = time.perf_counter()
-    with expected_fit_warnings_hidden():
-        clone(estimator).set_params(**params).fit(_safe_indexing(X, train), y[train])
+    clone(estimator).set_params(**params).fit(_safe_indexing(X, train), y[train])
     return time.perf_counter() - started
 
 
@@ -711,48 +756,134 @@ def _search_all(models, X, y, splits, scoring, n_jobs, progress):
     """Fit one grid search per model on the same splits.
 
     Returns the searches by name, and for each model its warm-up time, total
-    time and out-of-fold confusion matrix and per-class metrics.
+    time and out-of-fold confusion matrix and per-class metrics. With local
+    worker processes, the models that compile are searched in this thread
+    while the others run in the workers (see :mod:`sktoynet._side_by_side`).
     """
     searches = {
         name: _make_search(estimator, grid, splits, scoring, n_jobs)
         for name, (estimator, grid) in models.items()
     }
-    n_splits = len(splits)
-    bar = _progress_bar(searches, n_splits) if progress else None
+    here, elsewhere = list(searches), []
+    n_workers = local_worker_processes(n_jobs)
+    if n_workers:
+        here = [name for name in searches if compiles(searches[name].estimator)]
+        elsewhere = [name for name in searches if name not in here]
+        for name in here:
+            searches[name].n_jobs = None  # one fit after the other, in this process
+        for name in elsewhere:
+            searches[name].n_jobs = n_workers  # a number: the thread has no joblib context
+    bar = _progress_bar(searches, len(splits)) if progress else None
+    labels = _BarLabels(bar, order=list(searches))
+    run = partial(_search_one, X=X, y=y, splits=splits, labels=labels)
+    background = None
     extras = {}
-    try:
-        for name, search in searches.items():
-            started = time.perf_counter()
-            counter = None
-            if bar is not None:
-                bar.set_description(name)
-                bar.set_postfix_str("")
-                total = len(ParameterGrid(search.param_grid)) * n_splits
-                counter = FitCounter(total, bar.update)
-                search.on_fits_done = counter
-                search.on_search_done = partial(bar.set_postfix_str, "refitting the best")
-            warm_up = _warm_up(search.estimator, search.param_grid, X, y, splits[0])
-            with expected_fit_warnings_hidden():
-                search.fit(X, y)
-            search.on_fits_done = search.on_search_done = None
-            if bar is not None:
-                bar.set_postfix_str("out-of-fold predictions")
-            y_true, y_pred = out_of_fold_predictions(
-                search.best_estimator_, X, y, splits, n_jobs=n_jobs
+    # One warning context for both threads: catch_warnings is not thread-safe.
+    with expected_fit_warnings_hidden(), labels:
+        try:
+            if elsewhere:
+                background = Background(partial(_search_in_workers, elsewhere, searches, run))
+            for name in here:
+                extras[name] = run(name, searches[name])
+            if background is not None:
+                extras.update(background.result())
+        except BaseException:
+            if background is not None:
+                background.stop()
+            raise
+    return searches, {name: extras[name] for name in searches}
+
+
+def _search_in_workers(names, searches, run, stopping):
+    """``{name: extras}`` of the models ``names``, their fits in worker processes."""
+    extras = {}
+    with worker_processes():
+        for name in names:
+            searches[name].stopping = stopping
+            extras[name] = run(name, searches[name])
+            searches[name].stopping = None
+    return extras
+
+
+def _search_one(name, search, *, X, y, splits, labels):
+    """Warm up, search, refit and predict out of fold one model; its extras."""
+    started = time.perf_counter()
+    counter = labels.start(name, search, len(splits))
+    warm_up = _warm_up(search.estimator, search.param_grid, X, y, splits[0])
+    search.fit(X, y)
+    search.on_fits_done = search.on_search_done = None
+    labels.note(name, "out-of-fold predictions")
+    y_true, y_pred = out_of_fold_predictions(
+        search.best_estimator_, X, y, splits, n_jobs=search.n_jobs
+    )
+    confusion, per_class = class_tables(y_true, y_pred, search.best_estimator_.classes_)
+    if counter is not None:
+        counter.finish()
+    labels.finish(name)
+    return {
+        "warm_up": warm_up,
+        "total_time": time.perf_counter() - started,
+        "confusion": confusion,
+        "per_class": per_class,
+    }
+
+
+class _BarLabels:
+    """The progress bar's description (the models being searched) and postfix (their stage).
+
+    Several models may be searched at once, from two threads; ``None`` for no bar.
+    """
+
+    def __init__(self, bar, order):
+        self.bar = bar
+        self.order = order  # the models, in the order they are shown
+        self.stages = {}
+        self._lock = threading.Lock()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.close()
+
+    def start(self, name, search, n_splits):
+        """Show ``name`` as searched; return the FitCounter the search reports to."""
+        if self.bar is None:
+            return None
+        total = len(ParameterGrid(search.param_grid)) * n_splits
+        counter = FitCounter(total, self.bar.update)
+        search.on_fits_done = counter
+        search.on_search_done = partial(self.note, name, "refitting the best")
+        self.note(name, "")
+        return counter
+
+    def note(self, name, stage):
+        if self.bar is None:
+            return
+        with self._lock:
+            self.stages[name] = stage
+            self._show()
+
+    def finish(self, name):
+        if self.bar is None:
+            return
+        with self._lock:
+            self.stages.pop(name, None)
+            self._show()
+
+    def _show(self):
+        running = [name for name in self.order if name in self.stages]
+        if not running:
+            return
+        self.bar.set_description(" + ".join(running))
+        self.bar.set_postfix_str(
+            "; ".join(
+                (f"{name}: {self.stages[name]}" if len(running) > 1 else self.stages[name])
+                for name in running
+                if self.stages[name]
             )
-            confusion, per_class = class_tables(y_true, y_pred, search.best_estimator_.classes_)
-            extras[name] = {
-                "warm_up": warm_up,
-                "total_time": time.perf_counter() - started,
-                "confusion": confusion,
-                "per_class": per_class,
-            }
-            if counter is not None:
-                counter.finish()
-    finally:
-        if bar is not None:
-            bar.close()
-    return searches, extras
+        )
 
 
 def _as_model_grids(models):

@@ -133,13 +133,27 @@ def interrupt_data(tmp_path_factory):
     return path
 
 
-def run_and_interrupt(data, out_dir, stage_pattern):
-    """Run the command, send SIGINT when ``stage_pattern`` shows up; return (status, out, err)."""
+def run_and_interrupt(data, out_dir, stage_pattern, extra_args=()):
+    """Run the command, send SIGINT when ``stage_pattern`` shows up; return (status, out, err).
+
+    With ``"--terminal"`` among ``extra_args`` (taken out), SIGINT goes to the
+    whole process group, workers included, as a terminal's Ctrl-C does.
+
+    The command runs in a process group of its own, which must be empty (worker
+    processes included) a few seconds after it exits.
+    """
     command = [sys.executable, "-m", "sktoynet", "compare", "--data", str(data), "--target"]
-    command += ["label", "--quick", "--cv", "3", "--out", str(out_dir)]
+    terminal = "--terminal" in extra_args
+    extra_args = [arg for arg in extra_args if arg != "--terminal"]
+    command += ["label", "--quick", "--cv", "3", "--out", str(out_dir), *extra_args]
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))  # this source tree, installed or not
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=out_dir.parent, env=env
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=out_dir.parent,
+        env=env,
+        start_new_session=True,
     )
     selector = selectors.DefaultSelector()
     selector.register(process.stdout, selectors.EVENT_READ, "out")
@@ -155,28 +169,63 @@ def run_and_interrupt(data, out_dir, stage_pattern):
                 continue
             seen[key.data] += chunk
             if not sent and re.search(stage_pattern, seen["out"] + seen["err"]):
-                process.send_signal(signal.SIGINT)
+                if terminal:
+                    os.killpg(process.pid, signal.SIGINT)
+                else:
+                    process.send_signal(signal.SIGINT)
                 sent = True
     status = process.wait(timeout=60)
     assert sent, f"the stage {stage_pattern!r} never showed up"
+    assert not processes_left(process.pid), "worker processes outlived the command"
     return status, seen["out"].decode(), seen["err"].decode()
 
 
+def processes_left(group, grace=10.0):
+    """Whether process group ``group`` still has a process after ``grace`` seconds."""
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return False
+        time.sleep(0.1)
+    os.killpg(group, signal.SIGKILL)  # do not leave them behind the test either
+    return True
+
+
 @pytest.mark.parametrize(
-    "stage, pattern, not_reached",
+    "stage, pattern, not_reached, extra_args",
     [
-        ("sktoynet search", rb"sktoynet:\s+\d+%", "LogisticRegression"),
-        ("LogisticRegression search", rb"LogisticRegression:\s+\d+%", "MLPClassifier"),
+        # By default the net trains here while the others' fits run in worker processes.
+        ("side-by-side search", rb"sktoynet \+ \S+:\s+\d+%", "writing the report", ()),
+        (
+            "side-by-side search, Ctrl-C in a terminal",
+            rb"sktoynet \+ \S+:\s+\d+%",
+            "writing the report",
+            ("--terminal",),
+        ),
+        ("sktoynet search", rb"sktoynet:\s+\d+%", "LogisticRegression", ("--n-jobs", "1")),
+        (
+            "LogisticRegression search",
+            rb"LogisticRegression:\s+\d+%",
+            "MLPClassifier",
+            ("--n-jobs", "1"),
+        ),
         # MLPClassifier catches KeyboardInterrupt itself and trains on; not our interrupt.
-        ("MLPClassifier search", rb"MLPClassifier:\s+\d+%", "writing the report"),
-        ("report writing", rb"writing the report", "report: "),
+        (
+            "MLPClassifier search",
+            rb"MLPClassifier:\s+\d+%",
+            "writing the report",
+            ("--n-jobs", "1"),
+        ),
+        ("report writing", rb"writing the report", "report: ", ()),
     ],
 )
 def test_ctrl_c_stops_every_stage_with_status_130_and_no_report(
-    tmp_path, interrupt_data, stage, pattern, not_reached
+    tmp_path, interrupt_data, stage, pattern, not_reached, extra_args
 ):
     out_dir = tmp_path / "report"
-    status, out, err = run_and_interrupt(interrupt_data, out_dir, pattern)
+    status, out, err = run_and_interrupt(interrupt_data, out_dir, pattern, extra_args)
     assert status == 130, err[-2000:]
     assert err.endswith("sktoynet: interrupted; no report written\n")
     assert "Traceback" not in err and "Training interrupted by user" not in err

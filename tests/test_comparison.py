@@ -297,10 +297,55 @@ def test_two_jobs_give_the_same_table_as_one(two_squares, monkeypatch):
             parallel.cv_results_[name]["split0_test_score"],
             serial.cv_results_[name]["split0_test_score"],
         )
-    # The bar advanced as the workers' fits came back, not once per model.
-    assert sum(n for n in bar.updates if isinstance(n, int)) == 24
-    sktoynet_updates = bar.updates[1 : bar.updates.index("LogisticRegression")]
-    assert len(sktoynet_updates) > 1 and sum(sktoynet_updates) == 12
+    # The bar advanced as the fits came back, not once per model.
+    fits_reported = [n for n in bar.updates if isinstance(n, int)]
+    assert sum(fits_reported) == 24 and len(fits_reported) > 3
+    # Side by side: the net in this process, the others in two worker processes.
+    assert parallel.searches["sktoynet"].n_jobs is None
+    assert parallel.searches["MLPClassifier"].n_jobs == 2
+    assert "sktoynet + LogisticRegression" in bar.updates  # searched at the same time
+    assert np.isfinite(parallel.table.loc["sktoynet", "compile_time"])
+
+
+def test_side_by_side_leaves_the_warning_filters_as_they_were(two_squares):
+    import warnings
+
+    X, y = two_squares
+    before = list(warnings.filters)
+    compare(X, y, models=small_models(), cv=3, random_state=0, n_jobs=2)
+    assert warnings.filters == before
+
+
+def test_an_interrupt_in_this_process_stops_the_searches_in_the_workers(two_squares, monkeypatch):
+    import threading
+    import time
+
+    import sktoynet.comparison as comparison
+
+    X, y = two_squares
+    real_search_one = comparison._search_one
+
+    def search_one(name, search, **kwargs):
+        if name == "sktoynet":
+            time.sleep(2)  # the workers are busy with MLPClassifier's first chunk of fits
+            raise KeyboardInterrupt  # as if Ctrl-C came while the net trains
+        return real_search_one(name, search, **kwargs)
+
+    monkeypatch.setattr(comparison, "_search_one", search_one)
+    # 100 fits of 500 epochs (tol=0: no early stop) take 30 s or more if not stopped;
+    # stop() waits 10 s at most for the background thread.
+    endless = MLPClassifier(max_iter=500, tol=0, n_iter_no_change=500, random_state=0)
+    models = {
+        "MLPClassifier": (
+            make_pipeline(StandardScaler(), endless),
+            {"mlpclassifier__alpha": list(np.logspace(-5, 0, 20))},
+        ),
+        "sktoynet": (make_toynet(**FAST_PARAMS), {}),
+    }
+    with pytest.raises(KeyboardInterrupt):
+        compare(X, y, models=models, cv=5, random_state=0, n_jobs=2)
+    names = [thread.name for thread in threading.enumerate()]
+    assert "sktoynet-background-searches" not in names  # it stopped after a chunk of fits
 
 
 def test_with_jobs_every_candidate_and_fold_is_handed_over_at_once(two_squares):
