@@ -307,8 +307,9 @@ class ComparisonResult:
     def best_model_(self):
         """Name of the top-ranked model: the highest mean cross-validated score.
 
-        Among models with equal means, the one with the lower mean fit time,
-        never the one listed first. It is not necessarily *significantly*
+        Among models with equal means, the one with the better cross-validated
+        log-loss, then one not clearly slower (fit times within 1.5x are
+        timing noise), then the first listed. It is not necessarily *significantly*
         better than the others: all the models in :attr:`leaders_` are tied
         with it, and :attr:`verdict` says so.
         """
@@ -655,6 +656,7 @@ def compare(
     judged = judge(
         {name: _best_split_scores(search) for name, search in searches.items()},
         ratio,
+        losses={name: _best_mean(search, LOSS) for name, search in searches.items()},
         fit_times={name: row["mean_fit_time"] for name, row in rows.items()},
     )
     for name, row in rows.items():
@@ -915,6 +917,12 @@ def _progress_bar(searches, n_splits):
 def short_params(params):
     """``"C=1, width=8"``: parameters without their pipeline-step prefix."""
     return ", ".join(f"{key.rsplit('__', 1)[-1]}={value!r}" for key, value in params.items())
+
+
+def _best_mean(search, metric):
+    """The chosen grid point's mean test ``metric``; NaN when the search did not score it."""
+    values = search.cv_results_.get(f"mean_test_{metric}")
+    return np.nan if values is None else float(values[search.best_index_])
 
 
 def _best_split_scores(search):

@@ -39,10 +39,24 @@ def test_equal_scores_everywhere_are_a_tie_not_settled_by_order():
         fit_times={"sktoynet": 0.02, "LogisticRegression": 0.01, "MLP": 0.1},
     )
     assert verdict.leaders == ["sktoynet", "LogisticRegression", "MLP"]
-    assert verdict.top == "LogisticRegression"  # the fastest of equals, not the first listed
+    assert verdict.top == "LogisticRegression"  # clearly the fastest of equals, not the first
     assert verdict.sentence == (
         "sktoynet, LogisticRegression and MLP are tied (no difference is significant at 0.05)."
     )
+
+
+def test_among_equal_scores_the_log_loss_decides_then_clearly_faster_then_order():
+    scores = {"sktoynet": [1.0] * 5, "LogisticRegression": [1.0] * 5, "MLP": [1.0] * 5}
+    losses = {"sktoynet": -0.0001, "LogisticRegression": -0.002, "MLP": -0.0001}
+    # Timings under load vary: they must not outweigh the log-loss, nor decide
+    # between times less than 1.5x apart.
+    for times in ([0.019, 0.006, 0.02], [0.02, 0.006, 0.019]):
+        fit_times = dict(zip(scores, times, strict=True))
+        assert judge(scores, 0.25, losses=losses, fit_times=fit_times).top == "sktoynet"
+    fit_times = {"sktoynet": 0.05, "LogisticRegression": 0.006, "MLP": 0.02}
+    assert judge(scores, 0.25, losses=losses, fit_times=fit_times).top == "MLP"
+    no_proba = {"sktoynet": -0.0001, "LogisticRegression": np.nan, "MLP": np.nan}
+    assert judge(scores, 0.25, losses=no_proba).top == "sktoynet"
 
 
 def test_a_tiny_noisy_difference_is_a_tie():
