@@ -6,8 +6,7 @@ whatever it is. On the toy problems that was a learning rate of 0.001 and
 two hidden units, a net that ran all its epochs without converging and whose
 predicted probability of the true class averaged 0.69. :func:`best_index`
 keeps instead, among the points that score as well as the best, the most
-confident one (best cross-validated log-loss), then a clearly faster one,
-then the first in the grid.
+confident one (best cross-validated log-loss), then the first in the grid.
 
 It reads a GridSearchCV ``cv_results_`` dict and returns an index, so it can
 be GridSearchCV's ``refit`` callable::
@@ -25,9 +24,6 @@ import re
 import numpy as np
 
 __all__ = ["best_index"]
-
-#: Fit times within this factor of the fastest count as equally fast (step 3 of best_index).
-AS_FAST = 1.5
 
 
 def standard_error(cv_results, name, index):
@@ -68,7 +64,7 @@ def _as_good_as_the_best(cv_results, name, candidates):
 
 
 def best_index(cv_results, *, score="score", loss="neg_log_loss") -> int:
-    """The grid point to keep: as good as the best, then most confident, then fastest.
+    """The grid point to keep: as good as the best, then most confident, then first.
 
     1. **As good as the best**: the points whose mean cross-validated
        ``score`` is at least the best mean minus the best point's standard
@@ -83,12 +79,10 @@ def best_index(cv_results, *, score="score", loss="neg_log_loss") -> int:
        by the same rule. A better cross-validated log-loss means a net whose
        predicted probabilities are confidently right on held-out rows, not
        one that only gets the sign of its output right.
-    3. Among those, the points whose ``mean_fit_time`` is at most
-       :data:`AS_FAST` (1.5) times the fastest one's: a fit of a few
-       milliseconds varies by more than that from run to run, so a smaller
-       difference is timing noise and must not decide. Of these (or of all,
-       without ``mean_fit_time``), the first in the grid, so that the same
-       scores always give the same choice.
+    3. Among those, the first in the grid. Fit times do not decide: those of
+       a few milliseconds vary from run to run by more than they differ
+       between tied points, and more so while other fits share the CPU, so
+       they changed the choice between identical runs.
 
     Parameters
     ----------
@@ -97,7 +91,7 @@ def best_index(cv_results, *, score="score", loss="neg_log_loss") -> int:
         multi-metric), or a dict of the same form with the keys
         ``mean_test_<score>``, ``std_test_<score>`` and
         ``split{k}_test_<score>``, optionally ``mean_test_<loss>``,
-        ``std_test_<loss>``, ``split{k}_test_<loss>`` and ``mean_fit_time``.
+        ``std_test_<loss>`` and ``split{k}_test_<loss>``.
     score : str, default="score"
         Name of the metric that ranks the points, greater is better (the key
         of ``scoring`` in a multi-metric search; ``"score"`` for a search with
@@ -139,7 +133,6 @@ def best_index(cv_results, *, score="score", loss="neg_log_loss") -> int:
     ...     "std_test_neg_log_loss": [0.01, 0.01, 0.02],
     ...     "split0_test_neg_log_loss": [-0.39, -0.01, -0.28],
     ...     "split1_test_neg_log_loss": [-0.41, -0.03, -0.32],
-    ...     "mean_fit_time": [0.5, 0.1, 0.05],
     ... }
     >>> best_index(cv_results)
     1
@@ -155,8 +148,4 @@ def best_index(cv_results, *, score="score", loss="neg_log_loss") -> int:
     if loss is not None and f"mean_test_{loss}" in cv_results:
         confident = _as_good_as_the_best(cv_results, loss, tied)
         tied = confident or tied  # a loss that is NaN everywhere decides nothing
-    if "mean_fit_time" in cv_results:
-        times = np.asarray(cv_results["mean_fit_time"], dtype=float)
-        fastest = min(times[i] for i in tied)
-        tied = [i for i in tied if times[i] <= AS_FAST * fastest]
     return int(tied[0])

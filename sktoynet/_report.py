@@ -33,13 +33,15 @@ DISPLAY_COLUMNS = {
 COLUMNS_NOTE = (
     "CV score and CV std: mean and standard deviation over the shared splits, for each model's "
     "chosen grid point (among points within one standard error of the best score, the best "
-    "cross-validated log-loss, then the fastest). 95% CI: confidence interval of that mean, "
-    "with Nadeau and Bengio's correction for overlapping training sets. p vs top: one-sided "
-    "corrected repeated k-fold t-test against the top model on the same splits, "
+    "cross-validated log-loss, then the first in the grid). 95% CI: confidence interval of "
+    "that mean, with Nadeau and Bengio's correction for overlapping training sets. p vs top: "
+    "one-sided corrected repeated k-fold t-test against the top model on the same splits, "
     "Holm-adjusted across models. Fit time: mean seconds per fit at that grid point, "
-    "compilation excluded; compile: sktoynet's one-off compilation, paid once before its "
-    "search. Total: seconds for the model's search, refit and out-of-fold predictions. Train "
-    "score: the chosen grid point refitted on all rows, scored on those rows."
+    "compilation excluded (wall time: when the models are searched side by side, it includes "
+    "sharing the CPU with the others' fits); compile: sktoynet's one-off compilation, paid "
+    "once before its search. Total: seconds for the model's search, refit and out-of-fold "
+    "predictions. Train score: the chosen grid point refitted on all rows, scored on those "
+    "rows."
 )
 
 

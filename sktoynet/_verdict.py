@@ -19,8 +19,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sktoynet._grid_ties import AS_FAST
-
 #: Significance level of the verdict.
 ALPHA = 0.05
 
@@ -119,7 +117,7 @@ class Verdict:
     sentence: str
 
 
-def judge(split_scores, test_train_ratio, *, losses=None, fit_times=None, alpha=ALPHA):
+def judge(split_scores, test_train_ratio, *, losses=None, alpha=ALPHA):
     """Compare each model's per-split scores with the top model's.
 
     Parameters
@@ -133,12 +131,9 @@ def judge(split_scores, test_train_ratio, *, losses=None, fit_times=None, alpha=
         Mean cross-validated log-loss of each model's best grid point,
         greater is better (``neg_log_loss``), NaN for a model without
         ``predict_proba``. Among models with equal mean scores, the most
-        confident is the top model.
-    fit_times : dict of str to float, default=None
-        Mean fit time of each model. Among models still equal, the top model
-        is one not clearly slower (at most
-        :data:`~sktoynet._grid_ties.AS_FAST` times the fastest: timing noise
-        must not decide); listing order settles the rest.
+        confident is the top model; the order of ``split_scores`` settles the
+        rest (fit times do not: they vary from run to run, more so while the
+        models' fits share the CPU).
     alpha : float, default=0.05
         Significance level, applied to the Holm-adjusted p-values.
 
@@ -153,7 +148,7 @@ def judge(split_scores, test_train_ratio, *, losses=None, fit_times=None, alpha=
     equal_best = [
         name for name in names if means[name] >= best_mean - NEGLIGIBLE * max(1.0, abs(best_mean))
     ]
-    top = _top_of_equals(equal_best, losses or {}, fit_times or {})
+    top = _top_of_equals(equal_best, losses or {})
     others = [name for name in names if name != top]
     raw = [corrected_ttest(scores[top] - scores[name], test_train_ratio)[1] for name in others]
     adjusted = dict(zip(others, holm(raw), strict=True))
@@ -183,19 +178,14 @@ def _format_gap(gap):
     return f"{gap:.3f}" if gap >= 0.001 else f"{gap:.2g}"
 
 
-def _top_of_equals(names, losses, fit_times):
-    """The top of models with equal mean scores: most confident, then not clearly slower."""
+def _top_of_equals(names, losses):
+    """The top of models with equal mean scores: the most confident, then the first."""
     loss = {name: float(losses.get(name, np.nan)) for name in names}
     finite = [name for name in names if np.isfinite(loss[name])]
     if finite:
         best = max(loss[name] for name in finite)
         margin = NEGLIGIBLE * max(1.0, abs(best))
         names = [name for name in finite if loss[name] >= best - margin]
-    times = {name: float(fit_times.get(name, np.nan)) for name in names}
-    timed = [name for name in names if np.isfinite(times[name])]
-    if timed:
-        fastest = min(times[name] for name in timed)
-        names = [name for name in timed if times[name] <= AS_FAST * fastest]
     return names[0]
 
 

@@ -308,8 +308,8 @@ class ComparisonResult:
         """Name of the top-ranked model: the highest mean cross-validated score.
 
         Among models with equal means, the one with the better cross-validated
-        log-loss, then one not clearly slower (fit times within 1.5x are
-        timing noise), then the first listed. It is not necessarily *significantly*
+        log-loss, then the first listed (fit times, which vary from run to run,
+        do not decide). It is not necessarily *significantly*
         better than the others: all the models in :attr:`leaders_` are tied
         with it, and :attr:`verdict` says so.
         """
@@ -493,9 +493,9 @@ def compare(
 
     **Which grid point.** Among the points whose mean score is within one
     standard error of the best, the one with the best cross-validated
-    log-loss is kept (for estimators with ``predict_proba``), then one not
-    clearly slower than the fastest, the first in the grid (see
-    :func:`sktoynet._grid_ties.best_index`); it is refitted on all the data.
+    log-loss is kept (for estimators with ``predict_proba``), then the first
+    in the grid (see :func:`sktoynet._grid_ties.best_index`); it is refitted
+    on all the data.
 
     **Which model.** Each model's per-split scores are compared with those
     of the top model by the corrected repeated k-fold t-test (Nadeau and
@@ -657,7 +657,6 @@ def compare(
         {name: _best_split_scores(search) for name, search in searches.items()},
         ratio,
         losses={name: _best_mean(search, LOSS) for name, search in searches.items()},
-        fit_times={name: row["mean_fit_time"] for name, row in rows.items()},
     )
     for name, row in rows.items():
         row.update(ci_low=judged.ci_low[name], ci_high=judged.ci_high[name])
