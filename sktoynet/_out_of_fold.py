@@ -25,8 +25,8 @@ def expected_fit_warnings_hidden():
     Convergence warnings from points meant to fail (a tiny learning rate),
     skrub's notice that a category seen only in a test fold is encoded as
     zeros, as intended, and MLPClassifier's "Training interrupted by user."
-    from worker processes that got the terminal's Ctrl-C too (the run stops:
-    they are killed). scikit-learn hands these filters to its worker processes.
+    from worker processes that got the terminal's Ctrl-C too (the run stops
+    anyway). scikit-learn hands these filters to its worker processes.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -49,13 +49,16 @@ def first_disjoint_splits(splits):
 
 
 def _fit_predict(estimator, X, y, train, test):
-    with expected_fit_warnings_hidden():
-        estimator.fit(_safe_indexing(X, train), y[train])
+    estimator.fit(_safe_indexing(X, train), y[train])
     return estimator.predict(_safe_indexing(X, test))
 
 
 def out_of_fold_predictions(estimator, X, y, splits, *, n_jobs=None):
-    """``(y_true, y_pred)`` over the rows of :func:`first_disjoint_splits` of ``splits``."""
+    """``(y_true, y_pred)`` over the rows of :func:`first_disjoint_splits` of ``splits``.
+
+    Call it within :func:`expected_fit_warnings_hidden`, as :func:`sktoynet.compare`
+    does once for all its searches (its filters reach the worker processes).
+    """
     chosen = first_disjoint_splits(splits)
     predicted = Parallel(n_jobs=n_jobs)(
         delayed(_fit_predict)(clone(estimator), X, y, train, test) for train, test in chosen

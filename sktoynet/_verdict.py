@@ -145,9 +145,7 @@ def judge(split_scores, test_train_ratio, *, losses=None, alpha=ALPHA):
     scores = {name: np.asarray(split_scores[name], dtype=float) for name in names}
     means = {name: float(scores[name].mean()) for name in names}
     best_mean = max(means.values())
-    equal_best = [
-        name for name in names if means[name] >= best_mean - NEGLIGIBLE * max(1.0, abs(best_mean))
-    ]
+    equal_best = [name for name in names if means[name] >= _lowest_equal(best_mean)]
     top = _top_of_equals(equal_best, losses or {})
     others = [name for name in names if name != top]
     raw = [corrected_ttest(scores[top] - scores[name], test_train_ratio)[1] for name in others]
@@ -184,9 +182,13 @@ def _top_of_equals(names, losses):
     finite = [name for name in names if np.isfinite(loss[name])]
     if finite:
         best = max(loss[name] for name in finite)
-        margin = NEGLIGIBLE * max(1.0, abs(best))
-        names = [name for name in finite if loss[name] >= best - margin]
+        names = [name for name in finite if loss[name] >= _lowest_equal(best)]
     return names[0]
+
+
+def _lowest_equal(best):
+    """The lowest value equal to ``best`` up to rounding (:data:`NEGLIGIBLE`, relative)."""
+    return best - NEGLIGIBLE * max(1.0, abs(best))
 
 
 def _sentence(names, top, leaders, means, p_value, alpha):

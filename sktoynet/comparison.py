@@ -779,7 +779,9 @@ def _search_all(models, X, y, splits, scoring, n_jobs, progress):
     run = partial(_search_one, X=X, y=y, splits=splits, labels=labels)
     background = None
     extras = {}
-    # One warning context for both threads: catch_warnings is not thread-safe.
+    # One warning context, opened here for both threads: catch_warnings is not
+    # thread-safe, so none of ours opens inside the searches. The filters are
+    # restored when this block ends (tested).
     with expected_fit_warnings_hidden(), labels:
         try:
             if elsewhere:

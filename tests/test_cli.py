@@ -248,6 +248,13 @@ def test_usage_errors_exit_with_status_2(capsys, args):
     assert "Traceback" not in capsys.readouterr().err
 
 
+def test_zero_jobs_is_refused_before_fitting(capsys):
+    status, out, err = run(capsys, "--n-jobs", "0", "--no-report")
+    assert status == 2
+    assert err == "sktoynet: error: n_jobs == 0 in Parallel has no meaning\n"
+    assert "==" not in out  # no problem was started
+
+
 def test_unknown_scoring_is_refused_before_fitting(capsys):
     status, _, err = run(capsys, "--scoring", "no_such_score", "--no-report")
     assert status == 2
