@@ -12,11 +12,20 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
 
-__all__ = ["ToyNetClassifier", "make_toynet", "compare", "__version__"]
+__all__ = [
+    "ToyNetClassifier",
+    "ToyNetClassifierCV",
+    "make_toynet",
+    "make_toynet_cv",
+    "compare",
+    "__version__",
+]
 
 _LAZY = {
     "ToyNetClassifier": "sktoynet._classifier",
+    "ToyNetClassifierCV": "sktoynet._classifier_cv",
     "make_toynet": "sktoynet._pipeline",
+    "make_toynet_cv": "sktoynet._pipeline",
     "compare": "sktoynet.comparison",
 }
 

@@ -257,26 +257,10 @@ class ToyNetClassifier(ScikerasClassifierBase):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def _fit(self, X, y, sample_weight):
-        self._forget_previous_fit()
-        self._check_optimizer_name()
-        check_numeric_features(X, type(self).__name__)
-        X, y = validate_data(self, X, y, dtype=np.float32, reset=True)
-        classes, y_encoded = encode_labels(y)  # first: it explains labels that cannot be sorted
-        check_classification_targets(y)
-        if classes.size < 2:
-            raise ValueError(
-                "ToyNetClassifier needs samples of at least 2 classes in the data, but "
-                f"the data contains only one class: {classes.tolist()[0]!r}."
-            )
-        check_class_weight(self.class_weight, classes)
-        sample_weight = self._training_weights(X, y, sample_weight)
-        _diagnostics.warn_if_unscaled(
-            X, type(self).__name__, getattr(self, "feature_names_in_", None)
-        )
-
+        X, y, classes, y_encoded, sample_weight = self._checked_fit_data(X, y, sample_weight)
+        sample_weight = self._training_weights(sample_weight, y)
         rng = check_random_state(self.random_state)
         n_outputs = 1 if classes.size == 2 else classes.size
-        y_encoded = y_encoded.astype(np.int32)
         validation = None
         X_train, y_train, w_train = X, y_encoded, sample_weight
         if self.early_stopping:
@@ -342,6 +326,30 @@ class ToyNetClassifier(ScikerasClassifierBase):
         )
         return self
 
+    def _checked_fit_data(self, X, y, sample_weight):
+        """Forget the previous fit and check the data: ``X, y, classes, y_encoded, weights``.
+
+        ``y_encoded`` holds class indices (int32); ``weights`` are the checked
+        ``sample_weight``, without ``class_weight`` (see :meth:`_training_weights`).
+        """
+        self._forget_previous_fit()
+        self._check_optimizer_name()
+        check_numeric_features(X, type(self).__name__)
+        X, y = validate_data(self, X, y, dtype=np.float32, reset=True)
+        classes, y_encoded = encode_labels(y)  # first: it explains labels that cannot be sorted
+        check_classification_targets(y)
+        if classes.size < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes in the data, but "
+                f"the data contains only one class: {classes.tolist()[0]!r}."
+            )
+        check_class_weight(self.class_weight, classes)
+        weights = _check_sample_weight(sample_weight, X, dtype=np.float32, ensure_non_negative=True)
+        _diagnostics.warn_if_unscaled(
+            X, type(self).__name__, getattr(self, "feature_names_in_", None)
+        )
+        return X, y, classes, y_encoded.astype(np.int32), weights
+
     def _forget_previous_fit(self):
         """Remove every attribute of an earlier fit, so that none outlives it."""
         for name in list(self.__dict__):
@@ -356,8 +364,8 @@ class ToyNetClassifier(ScikerasClassifierBase):
                 f"Got {self.optimizer!r} instead."
             )
 
-    def _training_weights(self, X, y, sample_weight):
-        weights = _check_sample_weight(sample_weight, X, dtype=np.float32, ensure_non_negative=True)
+    def _training_weights(self, weights, y):
+        """``weights`` times the ``class_weight`` of the labels ``y``; refuse all zero."""
         if self.class_weight is not None:
             weights = weights * compute_sample_weight(self.class_weight, y).astype(np.float32)
         if not np.any(weights > 0):
