@@ -462,7 +462,7 @@ def _forget_memory(search, cache):
 def _search_all(models, X, y, cv, scoring, n_jobs, progress):
     """Fit one grid search per model, on the same folds; return them by name."""
     searches = {
-        name: _ProgressGridSearchCV(
+        name: _grid_search(
             estimator,
             grid,
             cv=cv,
@@ -497,6 +497,20 @@ def _search_all(models, X, y, cv, scoring, n_jobs, progress):
         if bar is not None:
             bar.close()
     return searches
+
+
+def _grid_search(estimator, grid, **options):
+    """The search of one model: GridSearchCV, or ToyNetClassifierCV's for make_toynet.
+
+    A grid of exactly learning_rate x width over a pipeline ending in
+    ToyNetClassifier is searched by ToyNetClassifierCV, which trains all the
+    fits in one program; any other grid goes through GridSearchCV.
+    """
+    from sktoynet._cv_search import ToyNetCVSearch
+
+    if ToyNetCVSearch.handles(estimator, grid):
+        return ToyNetCVSearch(estimator, grid, **options)
+    return _ProgressGridSearchCV(estimator, grid, **options)
 
 
 def _as_model_grids(models):

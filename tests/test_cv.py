@@ -329,3 +329,29 @@ def test_clone_and_params():
     pipeline = make_toynet_cv(widths=[2])
     pipeline.set_params(toynetclassifiercv__widths=[4, 8])
     assert pipeline[-1].widths == [4, 8]
+
+
+def test_compare_uses_it_for_a_learning_rate_by_width_grid(three_bands):
+    from sktoynet import compare
+    from sktoynet._cv_search import ToyNetCVSearch
+
+    X, y = three_bands
+    toynet = make_toynet(epochs=40, n_init=2, random_state=0)
+    models = {
+        "sktoynet": (
+            toynet,
+            {"toynetclassifier__learning_rate": [0.01, 0.1], "toynetclassifier__width": [2, 8]},
+        ),
+        "own grid": (clone(toynet), {"toynetclassifier__width": [2, 8]}),
+    }
+    result = compare(X, y, models=models, cv=3, random_state=0)
+    assert isinstance(result.searches["sktoynet"], ToyNetCVSearch)
+    assert type(result.searches["own grid"]) is not ToyNetCVSearch
+    search = result.searches["sktoynet"]
+    assert set(search.best_params_) == set(models["sktoynet"][1])
+    assert len(search.cv_results_["params"]) == 4
+    assert "param_toynetclassifier__width" in search.cv_results_
+    row = result.table.loc["sktoynet"]
+    assert row["mean_test_score"] == search.best_score_
+    assert 0.6 < row["train_score"] <= 1.0
+    assert result.best_estimators_["sktoynet"].predict(X).shape == y.shape
