@@ -68,6 +68,10 @@ class ToyNetClassifierCV(ToyNetClassifier):
         Refit on all the data with the best grid point. With False, the
         estimator keeps the best grid point's network from the fold where it
         scored best.
+    return_train_score : bool, default=False
+        Also score each fold's network on its training rows, as
+        GridSearchCV's ``return_train_score`` (``split{k}_train_score``,
+        ``mean_train_score``, ...).
     hidden_activation : str, default="tanh"
         As in :class:`ToyNetClassifier`.
     optimizer : str, default="adam"
@@ -179,6 +183,7 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
         "cv": ["cv_object"],
         "scoring": [StrOptions(set(get_scorer_names())), callable],
         "refit": ["boolean"],
+        "return_train_score": ["boolean"],
         "optimizer": [StrOptions(set(PER_MEMBER_OPTIMIZERS))],
     }
 
@@ -190,6 +195,7 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
         cv=5,
         scoring="accuracy",
         refit=True,
+        return_train_score=False,
         hidden_activation="tanh",
         optimizer="adam",
         epochs=500,
@@ -208,6 +214,7 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
         self.cv = cv
         self.scoring = scoring
         self.refit = refit
+        self.return_train_score = return_train_score
         self.hidden_activation = hidden_activation
         self.optimizer = optimizer
         self.epochs = epochs
@@ -447,10 +454,15 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
             "neg_log_loss": get_scorer("neg_log_loss"),
         }
         n_points, n_splits = len(points), len(folds)
-        scores = {name: np.full((n_points, n_splits), np.nan) for name in scorers}
+        subsets = ("test", "train") if self.return_train_score else ("test",)
+        scores = {
+            (subset, name): np.full((n_points, n_splits), np.nan)
+            for subset in subsets
+            for name in scorers
+        }
         score_times = np.zeros((n_points, n_splits))
         for point in range(n_points):
-            for split, (_, test) in enumerate(folds):
+            for split, (train, test) in enumerate(folds):
                 started = time.perf_counter()
                 network = self._network(points[point])
                 outcome, spec = outcomes[point, split]
@@ -459,10 +471,11 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
                 except TrainingDivergedError:
                     continue  # NaN scores, as GridSearchCV's error_score
                 network.n_features_in_ = self.n_features_in_
-                for name, scorer in scorers.items():
+                for (subset, name), values in scores.items():
+                    rows = test if subset == "test" else train
                     with warnings.catch_warnings():
                         warnings.simplefilter("ignore", UserWarning)  # feature names
-                        scores[name][point, split] = scorer(network, X[test], y[test])
+                        values[point, split] = scorers[name](network, X[rows], y[rows])
                 score_times[point, split] = time.perf_counter() - started
 
         results = {
@@ -476,15 +489,16 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
                 [point[name] for point in points], mask=False, dtype=object
             )
         results["params"] = [dict(point) for point in points]
-        for name, values in scores.items():
+        for (subset, name), values in scores.items():
             for split in range(n_splits):
-                results[f"split{split}_test_{name}"] = values[:, split]
+                results[f"split{split}_{subset}_{name}"] = values[:, split]
             mean = values.mean(axis=1)
-            results[f"mean_test_{name}"] = mean
-            results[f"std_test_{name}"] = values.std(axis=1)
-            # As GridSearchCV: the best is 1, equal means share a rank, NaN ranks last.
-            ranked = np.where(np.isnan(mean), -np.inf, mean)
-            results[f"rank_test_{name}"] = rankdata(-ranked, method="min").astype(np.int32)
+            results[f"mean_{subset}_{name}"] = mean
+            results[f"std_{subset}_{name}"] = values.std(axis=1)
+            if subset == "test":
+                # As GridSearchCV: the best is 1, equal means share a rank, NaN ranks last.
+                ranked = np.where(np.isnan(mean), -np.inf, mean)
+                results[f"rank_test_{name}"] = rankdata(-ranked, method="min").astype(np.int32)
         return results
 
 

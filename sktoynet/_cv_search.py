@@ -21,9 +21,8 @@ _GRID_NAMES = ("learning_rate", "width")
 class ToyNetCVSearch(GridSearchCV):
     """GridSearchCV over a pipeline ending in ToyNetClassifier, run by ToyNetClassifierCV.
 
-    Takes GridSearchCV's arguments; ``n_jobs`` and ``return_train_score``
-    are ignored (one program trains everything; no training scores are
-    kept). The fitted attributes are GridSearchCV's, with the parameter names
+    Takes GridSearchCV's arguments; ``n_jobs`` is ignored (one program
+    trains everything). The fitted attributes are GridSearchCV's, with the parameter names
     prefixed by the network's step, and ``best_estimator_`` is the pipeline
     with the fitted :class:`~sktoynet.ToyNetClassifierCV` as its last step.
     ``on_fits_done(n_fits)`` and ``on_search_done()``, when set, are called
@@ -66,6 +65,7 @@ class ToyNetCVSearch(GridSearchCV):
             widths=grid["width"],
             cv=cv,
             scoring=self.scoring,
+            return_train_score=self.return_train_score,
             **network_params,
         )
         pipeline = clone(self.estimator)

@@ -193,13 +193,16 @@ def test_held_out_rows_do_not_train_a_fold(moons):
 def test_cv_results_have_grid_search_format(moons):
     X, y = moons
     rates, widths = [0.01, 0.1], [2, 4, 8]
-    model = ToyNetClassifierCV(learning_rates=rates, widths=widths, **FAST_CV_PARAMS).fit(X, y)
+    model = ToyNetClassifierCV(
+        learning_rates=rates, widths=widths, return_train_score=True, **FAST_CV_PARAMS
+    ).fit(X, y)
     search = GridSearchCV(
         ToyNetClassifier(epochs=40, n_init=2, random_state=0),
         {"learning_rate": rates, "width": widths},
         cv=3,
         scoring={"score": "accuracy", "neg_log_loss": "neg_log_loss"},
         refit="score",
+        return_train_score=True,
     ).fit(X, y)
     assert set(model.cv_results_) == set(search.cv_results_)
     assert model.cv_results_["params"] == search.cv_results_["params"]
@@ -215,6 +218,9 @@ def test_cv_results_have_grid_search_format(moons):
     )
     assert model.coefs_[0].shape == (2, model.width_)
     assert np.all(model.cv_results_["mean_test_neg_log_loss"] < 0)
+    assert np.all(
+        model.cv_results_["mean_train_score"] >= model.cv_results_["mean_test_score"] - 0.1
+    )
 
 
 def test_ties_are_broken_by_log_loss(moons, monkeypatch):
