@@ -145,9 +145,10 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
     row weights (a fold's held-out rows weigh zero for it). The optimizer
     runs at unit learning rate and each network's step is multiplied by its
     own rate, which is exact at a constant rate for the optimizers offered.
-    Every network shares the mini-batch order over all the rows, with
-    batches enlarged so that each holds about ``batch_size`` of a network's
-    training rows. A network (a grid point on a fold, with its restarts)
+    Every network shares the mini-batch order over all the rows, in batches
+    of ``batch_size`` rows, so that the refit trains as a ToyNetClassifier
+    would; a fold's network finds about ``(k - 1) / k`` of each batch to be
+    its own rows. A network (a grid point on a fold, with its restarts)
     that meets the stopping rule stops changing while the others train on.
     So the scores match those of ``GridSearchCV(make_toynet(...))`` on the
     same folds statistically, not bit for bit.
@@ -357,15 +358,20 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
         return fit_weights, validation_weights
 
     def _program_batch_size(self, fit_weights):
-        """Rows per batch over all the rows, so that a fit's batch holds about ``batch_size``.
+        """Rows per batch over all the rows, which every fit shares.
 
-        Every fit shares the batches over all the rows, where its own rows
-        are a fraction; enlarging the batches by that fraction gives each fit
-        the batch size and the number of steps per epoch it would get alone.
+        With ``refit``, the refit's networks train on all the rows, so the
+        batch is ``batch_size`` ("auto": ``min(200, n_rows)``), as for a
+        ToyNetClassifier on that data, and each fold's network finds about
+        ``(k - 1) / k`` of it to be its own rows. Without, the batch is
+        enlarged by the share of a fold's rows, so that each fold's network
+        gets the batch size and the steps per epoch it would get alone.
         """
         n_rows = fit_weights.shape[0]
-        fit_rows = int(np.median(np.count_nonzero(fit_weights, axis=0)))
         batch = AUTO_BATCH_SIZE if self.batch_size == "auto" else self.batch_size
+        if self.refit:
+            return int(min(batch, n_rows))
+        fit_rows = int(np.median(np.count_nonzero(fit_weights, axis=0)))
         batch = min(batch, fit_rows)
         return int(min(n_rows, -(-batch * n_rows // max(fit_rows, 1))))
 

@@ -22,7 +22,8 @@ class ToyNetCVSearch(GridSearchCV):
     """GridSearchCV over a pipeline ending in ToyNetClassifier, run by ToyNetClassifierCV.
 
     Takes GridSearchCV's arguments; ``n_jobs`` is ignored (one program
-    trains everything). The fitted attributes are GridSearchCV's, with the parameter names
+    trains everything, in this process), so the results do not depend on
+    it. The fitted attributes are GridSearchCV's, with the parameter names
     prefixed by the network's step, and ``best_estimator_`` is the pipeline
     with the fitted :class:`~sktoynet.ToyNetClassifierCV` as its last step.
     ``on_fits_done(n_fits)`` and ``on_search_done()``, when set, are called

@@ -70,8 +70,8 @@ def make_toynet_cv(**params):
     >>> from sktoynet.datasets import make_three_bands
     >>> X, y = make_three_bands()
     >>> model = make_toynet_cv(widths=[4, 8], cv=3, random_state=0).fit(X, y)
-    >>> model.score(X, y)
-    1.0
+    >>> model.score(X, y) > 0.95
+    True
     >>> list(model.named_steps)
     ['standardscaler', 'toynetclassifiercv']
     """

@@ -504,7 +504,8 @@ def _grid_search(estimator, grid, **options):
 
     A grid of exactly learning_rate x width over a pipeline ending in
     ToyNetClassifier is searched by ToyNetClassifierCV, which trains all the
-    fits in one program; any other grid goes through GridSearchCV.
+    fits in one program, whatever ``n_jobs``; any other grid goes through
+    GridSearchCV.
     """
     from sktoynet._cv_search import ToyNetCVSearch
 
