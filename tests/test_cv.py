@@ -361,3 +361,23 @@ def test_compare_uses_it_for_a_learning_rate_by_width_grid(three_bands):
     assert row["mean_test_score"] == search.best_score_
     assert 0.6 < row["train_score"] <= 1.0
     assert result.best_estimators_["sktoynet"].predict(X).shape == y.shape
+
+
+def test_fits_in_threads_equal_the_same_fits_in_turn():
+    # Same-shape fits share the compiled program; its lock keeps them apart.
+    from concurrent.futures import ThreadPoolExecutor
+
+    datasets = [make_moons(120, noise=0.25, random_state=seed) for seed in range(4)]
+    params = {**FAST_CV_PARAMS, "learning_rates": [0.03, 0.1], "widths": [2, 4]}
+
+    def fit(index):
+        X, y = datasets[index]
+        model = ToyNetClassifierCV(**params).fit(X, y)
+        return model.cv_results_["mean_test_neg_log_loss"], model.predict_proba(X)
+
+    in_turn = [fit(index) for index in range(4)]
+    with ThreadPoolExecutor(4) as pool:
+        in_threads = list(pool.map(fit, range(4)))
+    for (loss, proba), (loss_threads, proba_threads) in zip(in_turn, in_threads, strict=True):
+        np.testing.assert_array_equal(loss_threads, loss)
+        np.testing.assert_array_equal(proba_threads, proba)
