@@ -39,6 +39,18 @@ AUTO_BATCH_SIZE = 200
 _PRIVATE_FIT_STATE = ("_network_spec", "_keras_model")
 
 
+def _is_fit_state(name):
+    """Whether the attribute ``name`` belongs to a fit (ends in "_", or is private fit state)."""
+    return (name.endswith("_") and not name.startswith("__")) or name in _PRIVATE_FIT_STATE
+
+
+def copy_fit_state(source, target, skip=()):
+    """Give ``target`` the fitted state of ``source``, but the attributes in ``skip``."""
+    for name, value in vars(source).items():
+        if _is_fit_state(name) and name not in skip:
+            setattr(target, name, value)
+
+
 class ToyNetClassifier(ScikerasClassifierBase):
     """A small Keras network for toy and small tabular classification.
 
@@ -353,7 +365,7 @@ class ToyNetClassifier(ScikerasClassifierBase):
     def _forget_previous_fit(self):
         """Remove every attribute of an earlier fit, so that none outlives it."""
         for name in list(self.__dict__):
-            if (name.endswith("_") and not name.startswith("__")) or name in _PRIVATE_FIT_STATE:
+            if _is_fit_state(name):
                 del self.__dict__[name]
 
     def _check_optimizer_name(self):

@@ -11,9 +11,10 @@ from sklearn.metrics import check_scoring, get_scorer, get_scorer_names
 from sklearn.model_selection import ParameterGrid, check_cv, train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.validation import check_is_fitted
 
 from sktoynet import _diagnostics
-from sktoynet._classifier import _PRIVATE_FIT_STATE, AUTO_BATCH_SIZE, ToyNetClassifier
+from sktoynet._classifier import AUTO_BATCH_SIZE, ToyNetClassifier, copy_fit_state
 from sktoynet._grid_ties import best_index
 from sktoynet._memory import (
     estimate_fit_bytes,
@@ -30,6 +31,17 @@ from sktoynet.exceptions import TrainingDivergedError
 
 #: ToyNetClassifier's parameters that the grid replaces.
 _GRID_PARAMS = ("learning_rate", "width")
+
+#: Fitted attributes of the search itself, not of the kept network.
+_CV_ATTRIBUTES = (
+    "best_params_",
+    "best_score_",
+    "best_index_",
+    "cv_results_",
+    "n_splits_",
+    "learning_rate_",
+    "width_",
+)
 
 
 class ToyNetClassifierCV(ToyNetClassifier):
@@ -248,6 +260,20 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
         """
         return super().fit(X, y, sample_weight)
 
+    def kept_network(self):
+        """The kept network as a fitted :class:`ToyNetClassifier` with the best parameters.
+
+        Returns
+        -------
+        network : ToyNetClassifier
+            Fitted, with ``learning_rate`` and ``width`` set to
+            ``best_params_``; it predicts exactly as this estimator does.
+        """
+        check_is_fitted(self)
+        network = self._network(self.best_params_)
+        copy_fit_state(self, network, skip=_CV_ATTRIBUTES)
+        return network
+
     def _check_optimizer_name(self):
         pass  # _parameter_constraints lists the optimizers offered
 
@@ -316,9 +342,7 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
         outcome, spec = outcomes[self.best_index_, kept_fit]
         network = self._network(self.best_params_)
         network._store_outcome(outcome, spec, classes)
-        for name, value in vars(network).items():
-            if name.endswith("_") or name in _PRIVATE_FIT_STATE:
-                setattr(self, name, value)
+        copy_fit_state(network, self)
         if self.refit:
             if not outcome.converged:
                 _diagnostics.warn_not_converged(self.epochs)

@@ -25,7 +25,8 @@ class ToyNetCVSearch(GridSearchCV):
     trains everything, in this process), so the results do not depend on
     it. The fitted attributes are GridSearchCV's, with the parameter names
     prefixed by the network's step, and ``best_estimator_`` is the pipeline
-    with the fitted :class:`~sktoynet.ToyNetClassifierCV` as its last step.
+    with its ToyNetClassifier at the best point (the network that
+    :class:`~sktoynet.ToyNetClassifierCV` kept).
     ``on_fits_done(n_fits)`` and ``on_search_done()``, when set, are called
     once the grid is cross-validated, as compare's progress bar expects.
     """
@@ -89,7 +90,9 @@ class ToyNetCVSearch(GridSearchCV):
         self.best_index_ = fitted.best_index_
         self.best_params_ = self._prefixed(step, fitted.best_params_)
         self.best_score_ = fitted.best_score_
-        self.best_estimator_ = pipeline
+        # As GridSearchCV's: the pipeline with its ToyNetClassifier at the best point.
+        self.best_estimator_ = clone(self.estimator)
+        self.best_estimator_.steps = pipeline.steps[:-1] + [(step, fitted.kept_network())]
         self.n_splits_ = fitted.n_splits_
         self.scorer_ = check_scoring(pipeline, scoring=self.scoring)
         self.multimetric_ = False

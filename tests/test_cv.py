@@ -360,7 +360,20 @@ def test_compare_uses_it_for_a_learning_rate_by_width_grid(three_bands):
     row = result.table.loc["sktoynet"]
     assert row["mean_test_score"] == search.best_score_
     assert 0.6 < row["train_score"] <= 1.0
-    assert result.best_estimators_["sktoynet"].predict(X).shape == y.shape
+    best = result.best_estimators_["sktoynet"]
+    assert type(best[-1]) is ToyNetClassifier  # as GridSearchCV's best estimator
+    assert best[-1].get_params()["width"] == search.best_params_["toynetclassifier__width"]
+    assert best.predict(X).shape == y.shape
+
+
+def test_kept_network_predicts_as_the_cv_estimator(moons):
+    X, y = moons
+    model = ToyNetClassifierCV(learning_rates=[0.1], widths=[2, 4], **FAST_CV_PARAMS).fit(X, y)
+    network = model.kept_network()
+    assert type(network) is ToyNetClassifier
+    assert (network.learning_rate, network.width) == (0.1, model.width_)
+    assert not hasattr(network, "cv_results_")
+    np.testing.assert_array_equal(network.predict_proba(X), model.predict_proba(X))
 
 
 def test_fits_in_threads_equal_the_same_fits_in_turn():
