@@ -12,11 +12,22 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
 
-__all__ = ["ToyNetClassifier", "make_toynet", "compare", "to_keras", "save_keras", "__version__"]
+__all__ = [
+    "ToyNetClassifier",
+    "ToyNetClassifierCV",
+    "make_toynet",
+    "make_toynet_cv",
+    "compare",
+    "to_keras",
+    "save_keras",
+    "__version__",
+]
 
 _LAZY = {
     "ToyNetClassifier": "sktoynet._classifier",
+    "ToyNetClassifierCV": "sktoynet._classifier_cv",
     "make_toynet": "sktoynet._pipeline",
+    "make_toynet_cv": "sktoynet._pipeline",
     "compare": "sktoynet.comparison",
     "to_keras": "sktoynet._export",
     "save_keras": "sktoynet._export",

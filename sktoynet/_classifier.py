@@ -39,6 +39,18 @@ AUTO_BATCH_SIZE = 200
 _PRIVATE_FIT_STATE = ("_network_spec", "_keras_model")
 
 
+def _is_fit_state(name):
+    """Whether the attribute ``name`` belongs to a fit (ends in "_", or is private fit state)."""
+    return (name.endswith("_") and not name.startswith("__")) or name in _PRIVATE_FIT_STATE
+
+
+def copy_fit_state(source, target, skip=()):
+    """Give ``target`` the fitted state of ``source``, but the attributes in ``skip``."""
+    for name, value in vars(source).items():
+        if _is_fit_state(name) and name not in skip:
+            setattr(target, name, value)
+
+
 class ToyNetClassifier(ScikerasClassifierBase):
     """A small Keras network for toy and small tabular classification.
 
@@ -257,26 +269,10 @@ class ToyNetClassifier(ScikerasClassifierBase):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def _fit(self, X, y, sample_weight):
-        self._forget_previous_fit()
-        self._check_optimizer_name()
-        check_numeric_features(X, type(self).__name__)
-        X, y = validate_data(self, X, y, dtype=np.float32, reset=True)
-        classes, y_encoded = encode_labels(y)  # first: it explains labels that cannot be sorted
-        check_classification_targets(y)
-        if classes.size < 2:
-            raise ValueError(
-                "ToyNetClassifier needs samples of at least 2 classes in the data, but "
-                f"the data contains only one class: {classes.tolist()[0]!r}."
-            )
-        check_class_weight(self.class_weight, classes)
-        sample_weight = self._training_weights(X, y, sample_weight)
-        _diagnostics.warn_if_unscaled(
-            X, type(self).__name__, getattr(self, "feature_names_in_", None)
-        )
-
+        X, y, classes, y_encoded, sample_weight = self._checked_fit_data(X, y, sample_weight)
+        sample_weight = self._training_weights(sample_weight, y)
         rng = check_random_state(self.random_state)
         n_outputs = 1 if classes.size == 2 else classes.size
-        y_encoded = y_encoded.astype(np.int32)
         validation = None
         X_train, y_train, w_train = X, y_encoded, sample_weight
         if self.early_stopping:
@@ -342,10 +338,34 @@ class ToyNetClassifier(ScikerasClassifierBase):
         )
         return self
 
+    def _checked_fit_data(self, X, y, sample_weight):
+        """Forget the previous fit and check the data: ``X, y, classes, y_encoded, weights``.
+
+        ``y_encoded`` holds class indices (int32); ``weights`` are the checked
+        ``sample_weight``, without ``class_weight`` (see :meth:`_training_weights`).
+        """
+        self._forget_previous_fit()
+        self._check_optimizer_name()
+        check_numeric_features(X, type(self).__name__)
+        X, y = validate_data(self, X, y, dtype=np.float32, reset=True)
+        classes, y_encoded = encode_labels(y)  # first: it explains labels that cannot be sorted
+        check_classification_targets(y)
+        if classes.size < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes in the data, but "
+                f"the data contains only one class: {classes.tolist()[0]!r}."
+            )
+        check_class_weight(self.class_weight, classes)
+        weights = _check_sample_weight(sample_weight, X, dtype=np.float32, ensure_non_negative=True)
+        _diagnostics.warn_if_unscaled(
+            X, type(self).__name__, getattr(self, "feature_names_in_", None)
+        )
+        return X, y, classes, y_encoded.astype(np.int32), weights
+
     def _forget_previous_fit(self):
         """Remove every attribute of an earlier fit, so that none outlives it."""
         for name in list(self.__dict__):
-            if (name.endswith("_") and not name.startswith("__")) or name in _PRIVATE_FIT_STATE:
+            if _is_fit_state(name):
                 del self.__dict__[name]
 
     def _check_optimizer_name(self):
@@ -356,8 +376,8 @@ class ToyNetClassifier(ScikerasClassifierBase):
                 f"Got {self.optimizer!r} instead."
             )
 
-    def _training_weights(self, X, y, sample_weight):
-        weights = _check_sample_weight(sample_weight, X, dtype=np.float32, ensure_non_negative=True)
+    def _training_weights(self, weights, y):
+        """``weights`` times the ``class_weight`` of the labels ``y``; refuse all zero."""
         if self.class_weight is not None:
             weights = weights * compute_sample_weight(self.class_weight, y).astype(np.float32)
         if not np.any(weights > 0):

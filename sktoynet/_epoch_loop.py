@@ -33,12 +33,38 @@ def per_sample_losses(logits, y, n_outputs):
     return ops.logsumexp(logits, axis=-1) - true_logit
 
 
+def weight_columns(weights):
+    """Row weights as columns: ``(rows, 1)`` shared by every restart, or one per member.
+
+    A program with per-member weights (``ProgramKey.per_member``) gets them
+    as ``(rows, n_init)``, where a member's held-out rows weigh zero.
+    """
+    return weights if len(ops.shape(weights)) == 2 else weights[:, None]
+
+
 def weighted_restart_losses(logits, y, weights, n_outputs):
-    """Weighted mean loss of each restart on a batch, and the batch's weight."""
+    """Weighted mean loss of each restart on a batch, and the batch's weight per column.
+
+    The batch's weight has shape ``(1,)``, or ``(n_init,)`` with per-member weights.
+    """
     losses = per_sample_losses(logits, y, n_outputs)
-    batch_weight = ops.sum(weights)
-    per_restart = ops.sum(losses * weights[:, None], axis=0) / ops.maximum(batch_weight, 1e-12)
+    weights = weight_columns(weights)
+    batch_weight = ops.sum(weights, axis=0)
+    per_restart = ops.sum(losses * weights, axis=0) / ops.maximum(batch_weight, 1e-12)
     return per_restart, batch_weight
+
+
+def scaled_update(old, new, member_scale):
+    """``old + member_scale * (new - old)``, with one scale per member (the first axis).
+
+    A per-member program runs the optimizer at unit learning rate; scaling
+    each member's step by its own learning rate is exact at a constant rate
+    for optimizers whose step is proportional to the rate (Adam, SGD with or
+    without momentum, RMSprop, ...: see ``PER_MEMBER_OPTIMIZERS``), and a
+    scale of zero freezes a member that has stopped.
+    """
+    shape = (-1,) + (1,) * (len(ops.shape(old)) - 1)
+    return old + ops.reshape(member_scale, shape) * (new - old)
 
 
 def training_objective(per_restart_losses):
@@ -54,26 +80,33 @@ def restart_accuracies(logits, y, weights, n_outputs):
     else:
         predicted = ops.cast(ops.argmax(logits, axis=-1), "int32")
     correct = ops.cast(ops.equal(predicted, ops.cast(y, "int32")[:, None]), "float32")
-    return ops.sum(correct * weights[:, None], axis=0) / ops.maximum(ops.sum(weights), 1e-12)
+    weights = weight_columns(weights)
+    return ops.sum(correct * weights, axis=0) / ops.maximum(ops.sum(weights, axis=0), 1e-12)
 
 
-def train_epochs(train_step, evaluate, state, data, batches, *, key):
+def train_epochs(train_step, evaluate, state, data, batches, member_scale, *, key):
     """Run one epoch per row of ``batches``; return ``(state, losses, scores)``.
 
     Parameters
     ----------
     train_step : callable
-        ``train_step(state, X_batch, y_batch, w_batch)`` takes one optimizer
-        step and returns ``(state, per_restart_losses, batch_weight)``.
+        ``train_step(state, X_batch, y_batch, w_batch, step_scale)`` takes
+        one optimizer step and returns ``(state, per_restart_losses,
+        batch_weight)``. ``step_scale`` is None, or with per-member weights
+        the scale of each member's step (see :func:`scaled_update`).
     evaluate : callable
         ``evaluate(state, X)`` returns the logits of every restart; used for
         the validation score only.
     state : pytree
         Carried through every batch (see the module docstring).
     data : tuple
-        ``(X, y, w, X_val, y_val, w_val)``, padded to the program's buckets.
+        ``(X, y, w, X_val, y_val, w_val)``, padded to the program's buckets;
+        ``w`` and ``w_val`` are ``(rows, n_init)`` with per-member weights.
     batches : tensor of shape (n_epochs, n_batches * batch_size)
         Each epoch's row order; -1 marks padding (weight zero).
+    member_scale : tensor of shape (n_init,)
+        With per-member weights, each member's learning rate, or 0 for a
+        member that has stopped; ignored otherwise.
     key : ProgramKey
         The program's shape: batch size, restarts, outputs, validation.
 
@@ -88,6 +121,7 @@ def train_epochs(train_step, evaluate, state, data, batches, *, key):
     batch_size, spec = key.batch_size, key.spec
     n_epochs, padded_rows = ops.shape(batches)
     n_batches = padded_rows // batch_size
+    n_weight_columns = spec.n_init if key.per_member else 1
 
     def train_epoch(epoch, carry):
         state, losses, scores = carry
@@ -97,18 +131,26 @@ def train_epochs(train_step, evaluate, state, data, batches, *, key):
         index = ops.maximum(order, 0)
         X_epoch = ops.reshape(ops.take(X, index, axis=0), (n_batches, batch_size, -1))
         y_epoch = ops.reshape(ops.take(y, index, axis=0), (n_batches, batch_size))
+        w_rows = weight_columns(ops.take(w, index, axis=0))
         w_epoch = ops.reshape(
-            ops.where(present, ops.take(w, index, axis=0), 0.0), (n_batches, batch_size)
+            ops.where(present[:, None], w_rows, 0.0), (n_batches, batch_size, n_weight_columns)
         )
+        if not key.per_member:
+            w_epoch = w_epoch[..., 0]
 
         def train_batch(batch, carry):
             state, loss_total, weight_total = carry
+            step_scale = None
+            if key.per_member:
+                # A member with no row in this batch takes no step.
+                has_rows = ops.sum(w_epoch[batch], axis=0) > 0
+                step_scale = ops.where(has_rows, member_scale, 0.0)
             state, per_restart, batch_weight = train_step(
-                state, X_epoch[batch], y_epoch[batch], w_epoch[batch]
+                state, X_epoch[batch], y_epoch[batch], w_epoch[batch], step_scale
             )
             return state, loss_total + per_restart * batch_weight, weight_total + batch_weight
 
-        start = (state, ops.zeros((spec.n_init,)), ops.zeros(()))
+        start = (state, ops.zeros((spec.n_init,)), ops.zeros((n_weight_columns,)))
         state, loss_total, weight_total = ops.fori_loop(0, n_batches, train_batch, start)
         loss = loss_total / ops.maximum(weight_total, 1e-12)
         losses = ops.slice_update(losses, (epoch, 0), loss[None, :])

@@ -45,6 +45,9 @@ def estimate_fit_bytes(key, n_rows):
     weights = n_init * (n_features * width + width + width * n_outputs + n_outputs)
     activations = key.batch_size * n_init * (width + n_outputs)
     data = row_bucket(n_rows) * (n_features + 2) * 2  # the bound data and one epoch's gather
+    if key.per_member:
+        # Each member's row weights (and validation weights), bound and gathered.
+        data += row_bucket(n_rows) * n_init * (4 if key.with_validation else 2)
     training = FLOAT_BYTES * (WEIGHT_COPIES * weights + ACTIVATION_COPIES * activations + data)
     # The fitted network's forward pass, in float64, over chunks of rows.
     chunk_rows = max(1, min(n_rows, MAX_CHUNK_ROWS, MAX_HIDDEN_ELEMENTS // width))
@@ -88,6 +91,41 @@ def check_fit_fits_in_memory(estimator, key, n_rows, n_features):
         "Lower width, n_init or batch_size: "
         "the hidden layer's activations take about batch_size x n_init x width x "
         f"{FLOAT_BYTES * ACTIVATION_COPIES} bytes."
+    )
+
+
+def members_per_chunk(n_points, members_per_point, bytes_for_members):
+    """How many grid points to train at once so that a chunk fits in memory.
+
+    ``bytes_for_members(n)`` estimates the peak memory of one program that
+    trains ``n`` members. Returns ``n_points`` when the whole grid fits, the
+    largest number of points that fits otherwise, and 0 when not even one
+    point does (or memory is unknown: then ``n_points``).
+    """
+    available = available_bytes()
+    if available is None:
+        return n_points
+    budget = USABLE_SHARE * available
+    low, high = 0, n_points  # low fits (or is 0); find the largest that fits
+    while low < high:
+        middle = (low + high + 1) // 2
+        if bytes_for_members(middle * members_per_point) <= budget:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def grid_too_large_error(estimator, n_members, needed, n_rows, n_features):
+    """The ValueError for a grid of which not even one point fits in memory."""
+    available = available_bytes()
+    return ValueError(
+        f"{type(estimator).__name__}(widths={estimator.widths!r}, n_init={estimator.n_init}, "
+        f"batch_size={estimator.batch_size!r}) on {n_rows} rows x {n_features} features needs "
+        f"about {format_bytes(needed)} of memory for one grid point ({n_members} networks: "
+        f"its folds x n_init), more than {USABLE_SHARE:.0%} of the "
+        f"{format_bytes(available)} available. Lower the largest width, n_init, cv or "
+        "batch_size."
     )
 
 

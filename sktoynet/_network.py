@@ -59,7 +59,8 @@ class StackedDense(keras.layers.Layer):
         False when the input is shared, ``(batch, features)``; True when each
         weight set has its own input slice, ``(batch, n_stack, features)``.
     unit_mask : {None, "zero", "logit"}
-        A non-trainable mask, 1 for the units in use and 0 for padding, that
+        A non-trainable mask of shape ``(n_stack, units)``, 1 for the units
+        in use and 0 for padding, that
         lets one compiled program serve every size up to ``units``. "zero"
         multiplies padded outputs by 0 (hidden units); "logit" pushes padded
         logits to ``MASKED_LOGIT``, so that a softmax gives them probability
@@ -84,8 +85,12 @@ class StackedDense(keras.layers.Layer):
             shape=(self.n_stack, self.units), initializer="zeros", name="bias"
         )
         if self.unit_mask:
+            # One row per weight set: members of one program may differ in width.
             self.mask = self.add_weight(
-                shape=(self.units,), initializer="ones", trainable=False, name="unit_mask"
+                shape=(self.n_stack, self.units),
+                initializer="ones",
+                trainable=False,
+                name="unit_mask",
             )
 
     def call(self, inputs):

@@ -1,4 +1,4 @@
-"""make_toynet: the network behind a StandardScaler, in one Pipeline."""
+"""make_toynet and make_toynet_cv: the network behind a StandardScaler, in one Pipeline."""
 
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -40,3 +40,41 @@ def make_toynet(**params):
     from sktoynet._classifier import ToyNetClassifier
 
     return make_pipeline(StandardScaler(), ToyNetClassifier(**params))
+
+
+def make_toynet_cv(**params):
+    """Build ``make_pipeline(StandardScaler(), ToyNetClassifierCV(**params))``.
+
+    The learning rate and the width are chosen by cross-validation inside
+    :class:`ToyNetClassifierCV`, all grid points and folds trained together.
+    The scaler is fitted on all the rows the pipeline is fitted on.
+
+    Parameters
+    ----------
+    **params : dict
+        Parameters of :class:`ToyNetClassifierCV` (``learning_rates``,
+        ``widths``, ``cv``, ``random_state``, ...).
+
+    Returns
+    -------
+    pipeline : sklearn.pipeline.Pipeline
+        A two-step pipeline: ``standardscaler`` and ``toynetclassifiercv``.
+
+    See Also
+    --------
+    make_toynet : The same with a fixed learning rate and width.
+
+    Examples
+    --------
+    >>> from sktoynet import make_toynet_cv
+    >>> from sktoynet.datasets import make_three_bands
+    >>> X, y = make_three_bands()
+    >>> model = make_toynet_cv(widths=[4, 8], cv=3, random_state=0).fit(X, y)
+    >>> model.score(X, y) > 0.95
+    True
+    >>> list(model.named_steps)
+    ['standardscaler', 'toynetclassifiercv']
+    """
+    from sktoynet._classifier_cv import ToyNetClassifierCV
+
+    return make_pipeline(StandardScaler(), ToyNetClassifierCV(**params))

@@ -10,7 +10,12 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from sktoynet._epoch_loop import train_epochs, training_objective, weighted_restart_losses
+from sktoynet._epoch_loop import (
+    scaled_update,
+    train_epochs,
+    training_objective,
+    weighted_restart_losses,
+)
 from sktoynet._programs import BaseProgram
 
 
@@ -32,14 +37,19 @@ class JaxProgram(BaseProgram):
     def _bind(self, *arrays):
         self._data = [jnp.asarray(array) for array in arrays]
 
-    def _run(self, batches):
+    def _run(self, batches, member_scale):
         (self._trainable, self._optimizer_state), losses, scores = self._compiled(
-            self._trainable, self._non_trainable, self._optimizer_state, *self._data, batches
+            self._trainable,
+            self._non_trainable,
+            self._optimizer_state,
+            *self._data,
+            batches,
+            member_scale,
         )
         return np.asarray(losses), np.asarray(scores)
 
     def _epochs(self, trainable, non_trainable, optimizer_state, *data_and_batches):
-        *data, batches = data_and_batches
+        *data, batches, member_scale = data_and_batches
         n_outputs = self.key.spec.n_outputs
 
         def objective(trainable, X, y, w):
@@ -49,12 +59,17 @@ class JaxProgram(BaseProgram):
 
         gradient_of = jax.grad(objective, has_aux=True)
 
-        def train_step(state, X, y, w):
-            trainable, optimizer_state = state
-            gradients, (per_restart, batch_weight) = gradient_of(trainable, X, y, w)
+        def train_step(state, X, y, w, step_scale):
+            old, optimizer_state = state
+            gradients, (per_restart, batch_weight) = gradient_of(old, X, y, w)
             trainable, optimizer_state = self.optimizer.stateless_apply(
-                optimizer_state, gradients, trainable
+                optimizer_state, gradients, old
             )
+            if step_scale is not None:
+                trainable = [
+                    scaled_update(before, after, step_scale)
+                    for before, after in zip(old, trainable, strict=True)
+                ]
             return (trainable, optimizer_state), per_restart, batch_weight
 
         def evaluate(state, X):
@@ -62,5 +77,11 @@ class JaxProgram(BaseProgram):
             return logits
 
         return train_epochs(
-            train_step, evaluate, (trainable, optimizer_state), tuple(data), batches, key=self.key
+            train_step,
+            evaluate,
+            (trainable, optimizer_state),
+            tuple(data),
+            batches,
+            member_scale,
+            key=self.key,
         )

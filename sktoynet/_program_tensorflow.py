@@ -11,7 +11,12 @@ variables, which hold the weights and the optimizer state of the running fit.
 
 import tensorflow as tf
 
-from sktoynet._epoch_loop import train_epochs, training_objective, weighted_restart_losses
+from sktoynet._epoch_loop import (
+    scaled_update,
+    train_epochs,
+    training_objective,
+    weighted_restart_losses,
+)
 from sktoynet._programs import BaseProgram, to_numpy
 
 
@@ -40,8 +45,8 @@ class TensorFlowProgram(BaseProgram):
     def _bind(self, *arrays):
         self._data = [tf.constant(array) for array in arrays]
 
-    def _run(self, batches):
-        inputs = (*self._data, tf.constant(batches))
+    def _run(self, batches, member_scale):
+        inputs = (*self._data, tf.constant(batches), tf.constant(member_scale))
         signature = tuple((tuple(tensor.shape), tensor.dtype) for tensor in inputs)
         function = self._concrete.get(signature)
         if function is None:
@@ -49,7 +54,7 @@ class TensorFlowProgram(BaseProgram):
         losses, scores = function(*inputs)
         return losses.numpy(), scores.numpy()
 
-    def _train_step(self, state, X, y, w):
+    def _train_step(self, state, X, y, w, step_scale):
         variables = self.model.trainable_variables
         with tf.GradientTape() as tape:
             logits = self.model(X, training=True)
@@ -57,13 +62,20 @@ class TensorFlowProgram(BaseProgram):
                 logits, y, w, self.key.spec.n_outputs
             )
             objective = training_objective(per_restart)
-        self.optimizer.apply(tape.gradient(objective, variables), variables)
+        gradients = tape.gradient(objective, variables)
+        if step_scale is None:
+            self.optimizer.apply(gradients, variables)
+            return state, per_restart, batch_weight
+        before = [tf.identity(variable.value) for variable in variables]
+        self.optimizer.apply(gradients, variables)
+        for variable, old in zip(variables, before, strict=True):
+            variable.assign(scaled_update(old, variable.value, step_scale))
         return state, per_restart, batch_weight
 
     def _evaluate(self, state, X):
         return self.model(X, training=False)
 
-    def _epochs(self, X, y, w, X_val, y_val, w_val, batches):
+    def _epochs(self, X, y, w, X_val, y_val, w_val, batches, member_scale):
         # No carried state: the weights live in the model's variables.
         _, losses, scores = train_epochs(
             self._train_step,
@@ -71,6 +83,7 @@ class TensorFlowProgram(BaseProgram):
             (),
             (X, y, w, X_val, y_val, w_val),
             batches,
+            member_scale,
             key=self.key,
         )
         return losses, scores

@@ -94,17 +94,41 @@ def row_bucket(n_rows):
     return max(1, -(-int(n_rows) // MIN_ROW_BUCKET)) * MIN_ROW_BUCKET
 
 
+#: Optimizers whose step is proportional to the learning rate at a constant
+#: rate, so that a per-member program may run them at unit rate and scale each
+#: member's step by its own rate (``_epoch_loop.scaled_update``).
+#: ``tests/test_cv.py`` checks each against separate fits at each rate.
+PER_MEMBER_OPTIMIZERS = (
+    "adam",
+    "adamw",
+    "adamax",
+    "nadam",
+    "rmsprop",
+    "sgd",
+    "adagrad",
+    "adadelta",
+    "lion",
+)
+
+
 @dataclass(frozen=True)
 class ProgramKey:
-    """What a compiled program depends on; learning rate and real sizes are not."""
+    """What a compiled program depends on; learning rate and real sizes are not.
+
+    ``per_member`` programs train *members* that differ in more than their
+    initialisation (the grid points x folds x restarts of
+    :class:`~sktoynet.ToyNetClassifierCV`): each has its own row weights,
+    learning rate and width.
+    """
 
     spec: object  # NetworkSpec, with the bucketed width
     optimizer: str
     batch_size: int
     with_validation: bool
+    per_member: bool = False
 
     @classmethod
-    def for_fit(cls, spec, optimizer, batch_size, n_rows, with_validation):
+    def for_fit(cls, spec, optimizer, batch_size, n_rows, with_validation, per_member=False):
         """The key of the program that trains ``spec`` on ``n_rows`` rows."""
         return cls(
             spec=replace(
@@ -116,6 +140,7 @@ class ProgramKey:
             optimizer=optimizer,
             batch_size=min(batch_size, row_bucket(n_rows)),
             with_validation=with_validation,
+            per_member=per_member,
         )
 
 
@@ -198,7 +223,7 @@ class BaseProgram:
 
     Subclasses implement ``_assign(weights, masks, optimizer_state)``,
     ``_current_weights()``, ``_bind(X, y, w, X_val, y_val, w_val)`` and
-    ``_run(batches) -> (losses, scores)``. A fit holds :attr:`lock` from
+    ``_run(batches, member_scale) -> (losses, scores)``. A fit holds :attr:`lock` from
     :meth:`reset` until it has read the trained weights.
     """
 
@@ -217,11 +242,21 @@ class BaseProgram:
         self._width = key.spec.width
         self._n_outputs = key.spec.n_outputs
 
-    def reset(self, stacked_weights, learning_rate):
-        """Start a fit from ``stacked_weights`` (real sizes), with fresh optimizer state."""
+    def reset(self, stacked_weights, learning_rate, member_widths=None):
+        """Start a fit from ``stacked_weights`` (real sizes), with fresh optimizer state.
+
+        A per-member program takes one ``learning_rate`` per member (an
+        array) and may take ``member_widths``: the hidden units each member
+        uses, at most the width of ``stacked_weights``.
+        """
         kernel1, bias1, kernel2, bias2 = stacked_weights
         n_init, self._n_features, self._width = kernel1.shape
         self._n_outputs = bias2.shape[1]
+        if member_widths is None:
+            member_widths = np.full(n_init, self._width)
+        self._member_rates = np.broadcast_to(
+            np.asarray(learning_rate, dtype=np.float32), (n_init,)
+        ).copy()
         spec = self.key.spec
         weights = [
             pad_to(kernel1, (n_init, spec.n_features, spec.width)),
@@ -230,13 +265,16 @@ class BaseProgram:
             pad_to(bias2, (n_init, spec.n_outputs)),
         ]
         # In the order of model.non_trainable_variables: hidden units, then classes.
-        masks = [(np.arange(spec.width) < self._width).astype(np.float32)]
+        masks = [(np.arange(spec.width) < np.asarray(member_widths)[:, None]).astype(np.float32)]
         if spec.n_outputs > 1:
-            masks.append((np.arange(spec.n_outputs) < self._n_outputs).astype(np.float32))
+            class_mask = (np.arange(spec.n_outputs) < self._n_outputs).astype(np.float32)
+            masks.append(np.tile(class_mask, (n_init, 1)))
+        # A per-member program steps at unit rate and scales each member's step.
+        rate = 1.0 if self.key.per_member else learning_rate
         optimizer_state = [value.copy() for value in self._initial_optimizer_state]
         for index, variable in enumerate(self.optimizer.variables):
             if variable.name == "learning_rate":  # a variable: no retracing per value
-                optimizer_state[index] = np.asarray(learning_rate, dtype=np.float32)
+                optimizer_state[index] = np.asarray(rate, dtype=np.float32)
         self._assign(weights, masks, optimizer_state)
 
     def stacked_weights(self):
@@ -250,24 +288,35 @@ class BaseProgram:
             bias2[:, :n_outputs],
         ]
 
-    def bind_data(self, X, y, w, X_val, y_val):
-        """Hand the training (and validation) data to the program, padded to its buckets."""
+    def bind_data(self, X, y, w, X_val, y_val, w_val=None):
+        """Hand the training (and validation) data to the program, padded to its buckets.
+
+        ``w`` and ``w_val`` are ``(rows, n_init)`` in a per-member program.
+        """
         rows = row_bucket(X.shape[0])
         val_rows = row_bucket(max(X_val.shape[0], 1)) if self.key.with_validation else 0
         n_features = self.key.spec.n_features
-        w_val = np.ones(X_val.shape[0], dtype=np.float32)
+        if w_val is None:
+            w_val = np.ones(X_val.shape[0], dtype=np.float32)
         self._bind(
             pad_to(X, (rows, n_features)),
             pad_to(y, (rows,)),
-            pad_to(w, (rows,)),
+            pad_to(w, (rows,) + w.shape[1:]),
             pad_to(X_val, (val_rows, n_features)),
             pad_to(y_val, (val_rows,)),
-            pad_to(w_val, (val_rows,)),
+            pad_to(w_val, (val_rows,) + w_val.shape[1:]),
         )
 
-    def run_epochs(self, batches):
-        """Train for ``len(batches)`` epochs; per-epoch losses (and validation scores)."""
-        losses, scores = self._run(batches)
+    def run_epochs(self, batches, active=None):
+        """Train for ``len(batches)`` epochs; per-epoch losses (and validation scores).
+
+        In a per-member program, ``active`` (booleans, one per member) says
+        which members still train: the others do not change.
+        """
+        member_scale = self._member_rates
+        if active is not None:
+            member_scale = np.where(active, member_scale, 0.0).astype(np.float32)
+        losses, scores = self._run(batches, member_scale)
         losses = np.asarray(losses, dtype=np.float64)
         scores = np.asarray(scores, dtype=np.float64) if self.key.with_validation else None
         return losses, scores

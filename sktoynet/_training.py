@@ -30,6 +30,30 @@ class TrainingOutcome:
         return len(self.loss_curves)
 
 
+@dataclass
+class GroupedOutcome:
+    """What one run of several stopping groups produced (see ``train_restarts``)."""
+
+    stacked_weights: list
+    loss_curves: np.ndarray  # (n_epochs, n_members)
+    validation_curves: np.ndarray | None
+    groups: np.ndarray  # (n_members,): the group of each member
+    stopped_at: np.ndarray  # (n_groups,): epochs each group trained
+    converged: np.ndarray  # (n_groups,)
+
+    def group(self, index):
+        """The :class:`TrainingOutcome` of group ``index``, as if it had trained alone."""
+        members = self.groups == index
+        n_epochs = int(self.stopped_at[index])
+        validation = self.validation_curves
+        return TrainingOutcome(
+            [weights[members] for weights in self.stacked_weights],
+            self.loss_curves[:n_epochs, members],
+            None if validation is None else validation[:n_epochs, members],
+            bool(self.converged[index]),
+        )
+
+
 def epoch_batches(rng, n_rows, n_epochs, batch_size):
     """Row order of ``n_epochs`` shuffled epochs, cut into equal mini-batches.
 
@@ -87,6 +111,8 @@ def train_restarts(
     rng,
     validation=None,
     report_epoch=None,
+    groups=None,
+    member_widths=None,
 ):
     """Train every restart of ``program`` together and return the outcome.
 
@@ -94,53 +120,81 @@ def train_restarts(
     validation accuracy and each restart's weights are rolled back to its
     best validation epoch; otherwise it watches the training loss.
 
+    A per-member program (see ``ProgramKey.per_member``) also takes
+    ``groups``, the stopping group of each member (a grid point on one
+    fold: its restarts), ``sample_weight`` and the validation weights
+    (``validation=(X_val, y_val, w_val)``) as ``(rows, n_members)``, and one
+    ``learning_rate`` and width (``member_widths``) per member. Each group
+    has its own stopping rule, and a group that has stopped stops changing
+    while the others train on. It then returns a :class:`GroupedOutcome`.
+
     The program is shared by every fit of its shape bucket, and holds this
     fit's weights while it runs: its lock is held throughout, so fits in
     other threads wait instead of interleaving (see ``_programs``).
     """
+    n_members = initial_weights[0].shape[0]
+    grouped = groups is not None
+    groups = np.zeros(n_members, dtype=np.intp) if groups is None else np.asarray(groups)
+    n_groups = int(groups.max()) + 1
+    members_of = [groups == index for index in range(n_groups)]
     with program.lock:
-        program.reset(initial_weights, learning_rate)
+        program.reset(initial_weights, learning_rate, member_widths)
         batch_size = program.key.batch_size
         padded_rows = -(-X.shape[0] // batch_size) * batch_size
+        higher_is_better = validation is not None
         if validation is None:
             X_val = np.zeros((0, X.shape[1]), dtype=np.float32)
             y_val = np.zeros(0, dtype=np.int32)
+            w_val = None
             epochs_per_call = max(1, min(EPOCHS_PER_CALL, MAX_BATCH_ENTRIES // padded_rows))
-            rule = StoppingRule(tol, n_iter_no_change, higher_is_better=False)
         else:
-            X_val, y_val = validation
+            X_val, y_val, *w_val = validation
+            w_val = w_val[0] if w_val else None
             epochs_per_call = 1  # the best weights are kept after each epoch
-            rule = StoppingRule(tol, n_iter_no_change, higher_is_better=True)
-            best_scores = np.full(program.key.spec.n_init, -np.inf)
+            best_scores = np.full(n_members, -np.inf)
             best_weights = program.stacked_weights()
-        program.bind_data(X, y, sample_weight, X_val, y_val)
+        rules = [StoppingRule(tol, n_iter_no_change, higher_is_better) for _ in range(n_groups)]
+        program.bind_data(X, y, sample_weight, X_val, y_val, w_val)
 
         loss_chunks, score_chunks = [], []
-        converged = False
+        converged = np.zeros(n_groups, dtype=bool)
+        stopped_at = np.full(n_groups, epochs)
         done = 0
-        while done < epochs and not converged:
+        while done < epochs and not converged.all():
             n_epochs = min(epochs_per_call, epochs - done)
             batches = epoch_batches(rng, X.shape[0], n_epochs, batch_size)
-            losses, scores = program.run_epochs(batches)
+            active = ~converged[groups]
+            losses, scores = program.run_epochs(batches, active if grouped else None)
             loss_chunks.append(losses)
+            was_converged = converged.copy()
             for offset in range(n_epochs):
                 if report_epoch is not None:
                     report_epoch(done + offset + 1, aggregate_loss(losses[offset]))
                 if validation is None:
-                    converged = rule.update(aggregate_loss(losses[offset])) or converged
+                    for index in np.flatnonzero(~was_converged):
+                        if rules[index].update(aggregate_loss(losses[offset, members_of[index]])):
+                            converged[index] = True
             if validation is not None:
                 score_chunks.append(scores)
                 epoch_scores = np.where(np.isfinite(losses[-1]), scores[-1], -np.inf)
-                improved = epoch_scores > best_scores
+                improved = (epoch_scores > best_scores) & active
                 if improved.any():
                     current = program.stacked_weights()
                     for best, now in zip(best_weights, current, strict=True):
                         best[improved] = now[improved]
-                    best_scores = np.maximum(best_scores, epoch_scores)
-                converged = rule.update(float(epoch_scores.max()))
+                    best_scores = np.where(improved, epoch_scores, best_scores)
+                for index in np.flatnonzero(~was_converged):
+                    group_best = float(epoch_scores[members_of[index]].max())
+                    converged[index] = rules[index].update(group_best)
             done += n_epochs
+            stopped_at[converged & ~was_converged] = done
 
         loss_curves = np.concatenate(loss_chunks)
-        if validation is None:
-            return TrainingOutcome(program.stacked_weights(), loss_curves, None, converged)
-        return TrainingOutcome(best_weights, loss_curves, np.concatenate(score_chunks), converged)
+        weights = program.stacked_weights() if validation is None else best_weights
+        validation_curves = None if validation is None else np.concatenate(score_chunks)
+        if grouped:
+            stopped_at = np.minimum(stopped_at, done)
+            return GroupedOutcome(
+                weights, loss_curves, validation_curves, groups, stopped_at, converged
+            )
+        return TrainingOutcome(weights, loss_curves, validation_curves, bool(converged[0]))

@@ -741,7 +741,7 @@ def _make_search(estimator, grid, splits, scoring, n_jobs):
     metrics = {SCORE: scoring}
     if hasattr(estimator, "predict_proba"):
         metrics[LOSS] = "neg_log_loss"
-    return _ProgressGridSearchCV(
+    return _grid_search(
         estimator,
         grid,
         cv=splits,
@@ -812,19 +812,29 @@ def _search_one(name, search, *, X, y, splits, labels):
     """Warm up, search, refit and predict out of fold one model; its extras."""
     started = time.perf_counter()
     counter = labels.start(name, search, len(splits))
-    warm_up = _warm_up(search.estimator, search.param_grid, X, y, splits[0])
+    if hasattr(search, "warm_up"):  # a search that compiles one program for its whole grid
+        compile_time = search.warm_up(X, y)
+    else:
+        warm_up = _warm_up(search.estimator, search.param_grid, X, y, splits[0])
     search.fit(X, y)
     search.on_fits_done = search.on_search_done = None
+    if not hasattr(search, "warm_up"):
+        # The warm-up fit's time beyond a steady-state fit of the same (first) grid point.
+        first_fit = float(search.cv_results_["mean_fit_time"][0])
+        compile_time = np.nan if np.isnan(warm_up) else max(warm_up - first_fit, 0.0)
     labels.note(name, "out-of-fold predictions")
-    y_true, y_pred = out_of_fold_predictions(
-        search.best_estimator_, X, y, splits, n_jobs=search.n_jobs
-    )
+    if hasattr(search, "out_of_fold_predictions"):  # its fold networks are at hand
+        y_true, y_pred = search.out_of_fold_predictions(X, y, splits)
+    else:
+        y_true, y_pred = out_of_fold_predictions(
+            search.best_estimator_, X, y, splits, n_jobs=search.n_jobs
+        )
     confusion, per_class = class_tables(y_true, y_pred, search.best_estimator_.classes_)
     if counter is not None:
         counter.finish()
     labels.finish(name)
     return {
-        "warm_up": warm_up,
+        "compile_time": compile_time,
         "total_time": time.perf_counter() - started,
         "confusion": confusion,
         "per_class": per_class,
@@ -889,6 +899,21 @@ class _BarLabels:
         )
 
 
+def _grid_search(estimator, grid, **options):
+    """The search of one model: GridSearchCV, or ToyNetClassifierCV's for make_toynet.
+
+    A grid of exactly learning_rate x width over a pipeline ending in
+    ToyNetClassifier is searched by ToyNetClassifierCV, which trains all the
+    fits in one program, whatever ``n_jobs``; any other grid goes through
+    GridSearchCV.
+    """
+    from sktoynet._cv_search import ToyNetCVSearch
+
+    if ToyNetCVSearch.handles(estimator, grid):
+        return ToyNetCVSearch(estimator, grid, **options)
+    return _ProgressGridSearchCV(estimator, grid, **options)
+
+
 def _as_model_grids(models):
     """``{name: (estimator, grid)}``, validated, with fresh clones of the estimators."""
     if not isinstance(models, dict) or not models:
@@ -936,14 +961,12 @@ def _table_row(search, X, y, extra):
     best = search.best_index_
     results = search.cv_results_
     mean_fit_time = float(results["mean_fit_time"][best])
-    # The warm-up fit's time beyond a steady-state fit of the same (first) grid point.
-    compile_time = max(extra["warm_up"] - float(results["mean_fit_time"][0]), 0.0)
     return {
         "best_params": short_params(search.best_params_) or "(defaults)",
         "mean_test_score": float(results[f"mean_test_{SCORE}"][best]),
         "std_test_score": float(results[f"std_test_{SCORE}"][best]),
         "mean_fit_time": mean_fit_time,
-        "compile_time": compile_time if np.isfinite(extra["warm_up"]) else np.nan,
+        "compile_time": extra["compile_time"],
         "total_time": extra["total_time"],
         "train_score": float(search.score(X, y)),
     }

@@ -1,0 +1,172 @@
+"""A learning_rate x width grid search of make_toynet, run by ToyNetClassifierCV.
+
+``compare`` grid-searches each model with GridSearchCV and reads the fitted
+search (``cv_results_``, ``best_index_``, ``best_estimator_``, ...). When the
+sktoynet grid is exactly learning rate x width, :class:`ToyNetCVSearch` gives
+the same face over one :class:`~sktoynet.ToyNetClassifierCV` fit, which
+trains every grid point and fold in one compiled program.
+"""
+
+import time
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.metrics import check_scoring
+from sklearn.model_selection import GridSearchCV, check_cv
+from sklearn.pipeline import Pipeline
+from sklearn.utils import _safe_indexing
+from sklearn.utils.validation import check_is_fitted
+
+from sktoynet._classifier import ToyNetClassifier
+from sktoynet._out_of_fold import first_disjoint_splits
+from sktoynet._programs import PER_MEMBER_OPTIMIZERS
+from sktoynet._training import EPOCHS_PER_CALL
+
+_GRID_NAMES = ("learning_rate", "width")
+#: The metric that ranks the grid points when ``scoring`` is a dict (as compare passes it).
+SCORE_KEY = "score"
+
+
+class ToyNetCVSearch(GridSearchCV):
+    """GridSearchCV over a pipeline ending in ToyNetClassifier, run by ToyNetClassifierCV.
+
+    Takes GridSearchCV's arguments; ``n_jobs`` is ignored (one program
+    trains everything, in this process), so the results do not depend on
+    it. The fitted attributes are GridSearchCV's, with the parameter names
+    prefixed by the network's step, and ``best_estimator_`` is the pipeline
+    with its ToyNetClassifier at the best point (the network that
+    :class:`~sktoynet.ToyNetClassifierCV` kept).
+    ``on_fits_done(n_fits)`` and ``on_search_done()``, when set, are called
+    once the grid is cross-validated, as compare's progress bar expects.
+    """
+
+    on_fits_done = None
+    on_search_done = None
+    stopping = None  # never searched in a background thread (see compare)
+
+    @staticmethod
+    def handles(estimator, param_grid):
+        """Whether ``param_grid`` is exactly learning_rate x width of a final ToyNetClassifier."""
+        if not isinstance(estimator, Pipeline) or not isinstance(param_grid, dict):
+            return False
+        step, network = estimator.steps[-1]
+        keys = {f"{step}__{name}" for name in _GRID_NAMES}
+        return (
+            type(network) is ToyNetClassifier
+            and set(param_grid) == keys
+            and network.optimizer in PER_MEMBER_OPTIMIZERS
+        )
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())  # a copy: it may be the live __dict__
+        state.pop("on_fits_done", None)  # they hold this process's progress bar
+        state.pop("on_search_done", None)
+        state.pop("stopping", None)
+        return state
+
+    def fit(self, X, y=None, **params):
+        step, _ = self.estimator.steps[-1]
+        pipeline = self._searching_pipeline(y)
+        pipeline.fit(X, y, **params)
+        fitted = pipeline[-1]
+        if self.on_fits_done is not None:
+            self.on_fits_done(len(fitted.cv_results_["params"]) * fitted.n_splits_)
+        if self.on_search_done is not None:
+            self.on_search_done()
+
+        results = {}
+        for key, value in fitted.cv_results_.items():
+            if key.startswith("param_"):
+                key = f"param_{step}__{key[len('param_') :]}"
+            elif key == "params":
+                value = [self._prefixed(step, point) for point in value]
+            results[key] = value
+        self.cv_results_ = results
+        # A refit callable (compare's tie rule) chooses as it would for GridSearchCV.
+        self.best_index_ = int(self.refit(results)) if callable(self.refit) else fitted.best_index_
+        self.best_params_ = results["params"][self.best_index_]
+        self.best_score_ = float(results[f"mean_test_{SCORE_KEY}"][self.best_index_])
+        # As GridSearchCV's: the pipeline with its ToyNetClassifier at the best point.
+        self.best_estimator_ = clone(self.estimator)
+        kept = fitted.kept_network(self.best_index_)
+        self.best_estimator_.steps = pipeline.steps[:-1] + [(step, kept)]
+        self.n_splits_ = fitted.n_splits_
+        self.multimetric_ = isinstance(self.scoring, dict)
+        if self.multimetric_:
+            self.scorer_ = {
+                name: check_scoring(pipeline, scoring=metric)
+                for name, metric in self.scoring.items()
+            }
+        else:
+            self.scorer_ = check_scoring(pipeline, scoring=self.scoring)
+        self.refit_time_ = 0.0  # the refit trains in the same program as the folds
+        self._fitted_cv = fitted
+        return self
+
+    def score(self, X, y=None, **params):
+        """Score of the best estimator on ``X``, ``y`` with the ranking scorer."""
+        check_is_fitted(self)
+        scorer = self.scorer_[SCORE_KEY] if self.multimetric_ else self.scorer_
+        return scorer(self.best_estimator_, X, y, **params)
+
+    def warm_up(self, X, y):
+        """Compile the search's training program; return the seconds compilation took.
+
+        Two identical short fits (one call of the program each,
+        ``EPOCHS_PER_CALL`` epochs) train the same networks on the same data:
+        the first compiles and trains, the second only trains, so their
+        difference is the compilation, and :meth:`fit` then runs at steady
+        state.
+        """
+        pipeline = self._searching_pipeline(y)
+        pipeline[-1].set_params(epochs=min(pipeline[-1].epochs, EPOCHS_PER_CALL))
+        seconds = []
+        for _ in range(2):
+            started = time.perf_counter()
+            clone(pipeline).fit(X, y)
+            seconds.append(time.perf_counter() - started)
+        return max(seconds[0] - seconds[1], 0.0)
+
+    def out_of_fold_predictions(self, X, y, splits):
+        """``(y_true, y_pred)`` of the best point's networks on the rows each did not see.
+
+        The networks are those the search trained on each of
+        :func:`~sktoynet._out_of_fold.first_disjoint_splits` of ``splits``
+        (the search's own folds), so no network is fitted again.
+        """
+        check_is_fitted(self)
+        chosen = first_disjoint_splits(splits)
+        steps = self.best_estimator_.steps[:-1]
+        Xt = Pipeline(steps).transform(X) if steps else X
+        predicted = [
+            self._fitted_cv.fold_network(self.best_index_, split).predict(_safe_indexing(Xt, test))
+            for split, (_, test) in enumerate(chosen)
+        ]
+        tested = np.concatenate([test for _, test in chosen])
+        return np.asarray(y)[tested], np.concatenate(predicted)
+
+    def _searching_pipeline(self, y):
+        """A clone of the pipeline whose last step is the ToyNetClassifierCV of the grid."""
+        from sktoynet._classifier_cv import ToyNetClassifierCV
+
+        step, network = self.estimator.steps[-1]
+        grid = {name: list(self.param_grid[f"{step}__{name}"]) for name in _GRID_NAMES}
+        network_params = {
+            name: value for name, value in network.get_params().items() if name not in _GRID_NAMES
+        }
+        scoring = self.scoring[SCORE_KEY] if isinstance(self.scoring, dict) else self.scoring
+        searcher = ToyNetClassifierCV(
+            learning_rates=grid["learning_rate"],
+            widths=grid["width"],
+            cv=check_cv(self.cv, y, classifier=True),
+            scoring=scoring,
+            return_train_score=self.return_train_score,
+            **network_params,
+        )
+        pipeline = clone(self.estimator)
+        pipeline.steps[-1] = (step, searcher)
+        return pipeline
+
+    @staticmethod
+    def _prefixed(step, point):
+        return {f"{step}__{name}": value for name, value in point.items()}
