@@ -475,8 +475,7 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
             raise grid_too_large_error(self, members_per_point, needed, *X.shape)
 
         outcomes, fit_time = {}, 0.0
-        for first in range(0, len(points), chunk):
-            chunk_points = range(first, min(first + chunk, len(points)))
+        for chunk_points in _chunks_by_rate(points, chunk):
             n_members = len(chunk_points) * members_per_point
             key = key_of(n_members)
             # Member order: grid point, then fit, then restart; a group is one (point, fit).
@@ -573,6 +572,27 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
                 ranked = np.where(np.isnan(mean), -np.inf, mean)
                 results[f"rank_test_{name}"] = rankdata(-ranked, method="min").astype(np.int32)
         return results
+
+
+def _chunks_by_rate(points, size):
+    """The grid points in program calls: one learning rate per call, at most ``size`` points.
+
+    Networks with a large learning rate stop after a few dozen epochs and
+    those with a small one may train for all their epochs; trained together,
+    the stopped ones would still be computed until the last one stops. Each
+    learning rate gets calls of its own instead, of the same shape when the
+    widths are the same for every rate (a grid), so one compiled program
+    serves them all.
+    """
+    chunks, start = [], 0
+    while start < len(points):
+        rate = points[start]["learning_rate"]
+        end = start
+        while end < len(points) and points[end]["learning_rate"] == rate:
+            end += 1
+        chunks += [range(first, min(first + size, end)) for first in range(start, end, size)]
+        start = end
+    return chunks
 
 
 def _padded_concatenation(stacked_weights_list, width):
