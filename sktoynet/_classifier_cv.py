@@ -449,12 +449,17 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
         n_outputs = 1 if classes.size == 2 else classes.size
         max_width = max(point["width"] for point in points)
 
-        def spec_of(width, n_init):
-            return NetworkSpec(X.shape[1], width, n_outputs, self.hidden_activation, n_init)
+        def spec_of(width, n_init, blocks=()):
+            return NetworkSpec(X.shape[1], width, n_outputs, self.hidden_activation, n_init, blocks)
 
-        def key_of(n_members):
+        def key_of(n_members, chunk_points=None):
+            # One block per grid point, at its own width; for the memory
+            # estimate (no points given), every member at the widest.
+            blocks = ()
+            if chunk_points is not None:
+                blocks = tuple((members_per_point, points[p]["width"]) for p in chunk_points)
             return ProgramKey.for_fit(
-                spec_of(max_width, n_members),
+                spec_of(max(w for _, w in blocks) if blocks else max_width, n_members, blocks),
                 self.optimizer,
                 self._program_batch_size(fit_weights),
                 n_rows=X.shape[0],
@@ -477,7 +482,8 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
         outcomes, fit_time = {}, 0.0
         for chunk_points in _chunks_by_rate(points, chunk):
             n_members = len(chunk_points) * members_per_point
-            key = key_of(n_members)
+            key = key_of(n_members, chunk_points)
+            chunk_width = key.spec.width
             # Member order: grid point, then fit, then restart; a group is one (point, fit).
             fit_of_member = np.tile(np.repeat(np.arange(n_fits), self.n_init), len(chunk_points))
             widths = np.repeat([points[p]["width"] for p in chunk_points], members_per_point)
@@ -493,7 +499,7 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
                     y_encoded,
                     fit_weights[:, fit_of_member],
                     initial_weights=_padded_concatenation(
-                        [starts[p] for p in chunk_points], max_width
+                        [starts[p] for p in chunk_points], chunk_width
                     ),
                     learning_rate=rates,
                     epochs=self.epochs,

@@ -42,8 +42,10 @@ def estimate_fit_bytes(key, n_rows):
 
     spec = key.spec
     width, n_features, n_outputs, n_init = spec.width, spec.n_features, spec.n_outputs, spec.n_init
-    weights = n_init * (n_features * width + width + width * n_outputs + n_outputs)
-    activations = key.batch_size * n_init * (width + n_outputs)
+    # Member-units: with blocks, each block's members at their own width.
+    units = sum(n * w for n, w in spec.blocks) if spec.blocks else n_init * width
+    weights = units * (n_features + 1 + n_outputs) + n_init * n_outputs
+    activations = key.batch_size * (units + n_init * n_outputs)
     data = row_bucket(n_rows) * (n_features + 2) * 2  # the bound data and one epoch's gather
     if key.per_member:
         # Each member's row weights (and validation weights), bound and gathered.

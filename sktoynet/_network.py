@@ -41,6 +41,12 @@ class NetworkSpec:
     n_outputs: int
     hidden_activation: str
     n_init: int = 1
+    #: Empty, or ``((n_members, width), ...)``: the stacked network is cut into
+    #: *blocks* of members that each have their own exact width (the grid points
+    #: of :class:`~sktoynet.ToyNetClassifierCV`), so that no member computes
+    #: the padding up to the widest. ``n_init`` is then the sum of the
+    #: members and ``width`` the widest block.
+    blocks: tuple = ()
 
 
 @keras.saving.register_keras_serializable(package="sktoynet")
@@ -130,8 +136,33 @@ def build_stacked_network(spec):
     Its trainable weights are ``[kernel1, bias1, kernel2, bias2]``, each with
     the restarts on the first axis. Its non-trainable weights are the hidden
     layer's unit mask and, for a softmax head, the head's class mask.
+
+    With ``spec.blocks``, each block is such a network without a hidden
+    mask, named ``hidden_<i>`` and ``head_<i>``, and their logits are joined
+    on the member axis (see :func:`block_layout`).
     """
     inputs = keras.Input(shape=(spec.n_features,))
+    if spec.blocks:
+        logits = [
+            StackedDense(
+                n_members,
+                spec.n_outputs,
+                None,
+                stacked_input=True,
+                unit_mask="logit" if spec.n_outputs > 1 else None,
+                name=f"head_{index}",
+            )(
+                StackedDense(
+                    n_members,
+                    width,
+                    keras_activation_name(spec.hidden_activation),
+                    name=f"hidden_{index}",
+                )(inputs)
+            )
+            for index, (n_members, width) in enumerate(spec.blocks)
+        ]
+        joined = keras.layers.Concatenate(axis=1)(logits) if len(logits) > 1 else logits[0]
+        return keras.Model(inputs, joined)
     hidden = StackedDense(
         spec.n_init, spec.width, keras_activation_name(spec.hidden_activation), unit_mask="zero"
     )(inputs)
@@ -143,6 +174,15 @@ def build_stacked_network(spec):
         unit_mask="logit" if spec.n_outputs > 1 else None,
     )(hidden)
     return keras.Model(inputs, logits)
+
+
+def block_layout(spec):
+    """``[(first_member, n_members, width), ...]`` of the blocks of ``spec``, in order."""
+    layout, first = [], 0
+    for n_members, width in spec.blocks:
+        layout.append((first, n_members, width))
+        first += n_members
+    return layout
 
 
 def build_network(spec, coefs, intercepts):

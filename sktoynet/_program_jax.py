@@ -67,8 +67,10 @@ class JaxProgram(BaseProgram):
             )
             if step_scale is not None:
                 trainable = [
-                    scaled_update(before, after, step_scale)
-                    for before, after in zip(old, trainable, strict=True)
+                    scaled_update(before, after, step_scale[start:stop])
+                    for before, after, (start, stop) in zip(
+                        old, trainable, self.member_slices, strict=True
+                    )
                 ]
             return (trainable, optimizer_state), per_restart, batch_weight
 

@@ -68,8 +68,8 @@ class TensorFlowProgram(BaseProgram):
             return state, per_restart, batch_weight
         before = [tf.identity(variable.value) for variable in variables]
         self.optimizer.apply(gradients, variables)
-        for variable, old in zip(variables, before, strict=True):
-            variable.assign(scaled_update(old, variable.value, step_scale))
+        for variable, old, (start, stop) in zip(variables, before, self.member_slices, strict=True):
+            variable.assign(scaled_update(old, variable.value, step_scale[start:stop]))
         return state, per_restart, batch_weight
 
     def _evaluate(self, state, X):

@@ -129,11 +129,14 @@ class ProgramKey:
 
     @classmethod
     def for_fit(cls, spec, optimizer, batch_size, n_rows, with_validation, per_member=False):
-        """The key of the program that trains ``spec`` on ``n_rows`` rows."""
+        """The key of the program that trains ``spec`` on ``n_rows`` rows.
+
+        A spec with blocks keeps its exact widths: the blocks avoid padding.
+        """
         return cls(
             spec=replace(
                 spec,
-                width=width_bucket(spec.width),
+                width=spec.width if spec.blocks else width_bucket(spec.width),
                 n_features=feature_bucket(spec.n_features, n_rows),
                 n_outputs=output_bucket(spec.n_outputs),
             ),
@@ -241,6 +244,19 @@ class BaseProgram:
         self._n_features = key.spec.n_features
         self._width = key.spec.width
         self._n_outputs = key.spec.n_outputs
+        #: The members each trainable variable holds, ``(start, stop)`` on the
+        #: member axis: all of them, or one block's (see ``NetworkSpec.blocks``).
+        self.member_slices = [
+            self._members_of(variable.path) for variable in self.model.trainable_variables
+        ]
+
+    def _members_of(self, path):
+        if not self.key.spec.blocks:
+            return (0, self.key.spec.n_init)
+        from sktoynet._network import block_layout
+
+        first, n_members, _ = block_layout(self.key.spec)[int(path.split("/")[0].split("_")[-1])]
+        return (first, first + n_members)
 
     def reset(self, stacked_weights, learning_rate, member_widths=None):
         """Start a fit from ``stacked_weights`` (real sizes), with fresh optimizer state.
@@ -258,17 +274,21 @@ class BaseProgram:
             np.asarray(learning_rate, dtype=np.float32), (n_init,)
         ).copy()
         spec = self.key.spec
-        weights = [
-            pad_to(kernel1, (n_init, spec.n_features, spec.width)),
-            pad_to(bias1, (n_init, spec.width)),
-            pad_to(kernel2, (n_init, spec.width, spec.n_outputs)),
-            pad_to(bias2, (n_init, spec.n_outputs)),
-        ]
-        # In the order of model.non_trainable_variables: hidden units, then classes.
-        masks = [(np.arange(spec.width) < np.asarray(member_widths)[:, None]).astype(np.float32)]
-        if spec.n_outputs > 1:
-            class_mask = (np.arange(spec.n_outputs) < self._n_outputs).astype(np.float32)
-            masks.append(np.tile(class_mask, (n_init, 1)))
+        class_mask = (np.arange(spec.n_outputs) < self._n_outputs).astype(np.float32)
+        if spec.blocks:
+            weights, masks = self._block_values(stacked_weights, class_mask)
+        else:
+            weights = [
+                pad_to(kernel1, (n_init, spec.n_features, spec.width)),
+                pad_to(bias1, (n_init, spec.width)),
+                pad_to(kernel2, (n_init, spec.width, spec.n_outputs)),
+                pad_to(bias2, (n_init, spec.n_outputs)),
+            ]
+            # In the order of model.non_trainable_variables: hidden units, then classes.
+            member_widths = np.asarray(member_widths)[:, None]
+            masks = [(np.arange(spec.width) < member_widths).astype(np.float32)]
+            if spec.n_outputs > 1:
+                masks.append(np.tile(class_mask, (n_init, 1)))
         # A per-member program steps at unit rate and scales each member's step.
         rate = 1.0 if self.key.per_member else learning_rate
         optimizer_state = [value.copy() for value in self._initial_optimizer_state]
@@ -277,9 +297,57 @@ class BaseProgram:
                 optimizer_state[index] = np.asarray(rate, dtype=np.float32)
         self._assign(weights, masks, optimizer_state)
 
+    def _block_values(self, stacked_weights, class_mask):
+        """The values of the variables of a program with blocks: ``(weights, masks)``.
+
+        ``stacked_weights`` hold every member, padded to the widest block;
+        each block gets its members, cut to its width.
+        """
+        from sktoynet._network import block_layout
+
+        kernel1, bias1, kernel2, bias2 = stacked_weights
+        spec, values = self.key.spec, {}
+        for index, (first, n_members, width) in enumerate(block_layout(spec)):
+            members = slice(first, first + n_members)
+            values[f"hidden_{index}/kernel"] = pad_to(
+                kernel1[members, :, :width], (n_members, spec.n_features, width)
+            )
+            values[f"hidden_{index}/bias"] = bias1[members, :width]
+            values[f"head_{index}/kernel"] = pad_to(
+                kernel2[members, :width], (n_members, width, spec.n_outputs)
+            )
+            values[f"head_{index}/bias"] = pad_to(bias2[members], (n_members, spec.n_outputs))
+            values[f"head_{index}/unit_mask"] = np.tile(class_mask, (n_members, 1))
+        weights = [values[variable.path] for variable in self.model.trainable_variables]
+        masks = [values[variable.path] for variable in self.model.non_trainable_variables]
+        return weights, masks
+
+    def _joined_blocks(self, current):
+        """The stacked weights of every member from a program with blocks, padded to the widest."""
+        from sktoynet._network import block_layout
+
+        spec, values = self.key.spec, {}
+        for variable, value in zip(self.model.trainable_variables, current, strict=True):
+            values[variable.path] = value
+        joined = []
+        n_features, width, n_outputs = spec.n_features, spec.width, spec.n_outputs
+        for index, (_, n_members, _) in enumerate(block_layout(spec)):
+            joined.append(
+                [
+                    pad_to(values[f"hidden_{index}/kernel"], (n_members, n_features, width)),
+                    pad_to(values[f"hidden_{index}/bias"], (n_members, width)),
+                    pad_to(values[f"head_{index}/kernel"], (n_members, width, n_outputs)),
+                    values[f"head_{index}/bias"],
+                ]
+            )
+        return [np.concatenate(parts) for parts in zip(*joined, strict=True)]
+
     def stacked_weights(self):
         """Current weights of every restart, trimmed to the real sizes."""
-        kernel1, bias1, kernel2, bias2 = self._current_weights()
+        current = self._current_weights()
+        if self.key.spec.blocks:
+            current = self._joined_blocks(current)
+        kernel1, bias1, kernel2, bias2 = current
         n_features, width, n_outputs = self._n_features, self._width, self._n_outputs
         return [
             kernel1[:, :n_features, :width],
