@@ -2,6 +2,7 @@
 
 import time
 import warnings
+from dataclasses import replace
 from numbers import Integral, Real
 
 import numpy as np
@@ -24,7 +25,13 @@ from sktoynet._memory import (
     out_of_memory_error,
 )
 from sktoynet._network import NetworkSpec, initial_stacked_weights
-from sktoynet._programs import PER_MEMBER_OPTIMIZERS, ProgramKey, forget_program, get_program
+from sktoynet._programs import (
+    PER_MEMBER_OPTIMIZERS,
+    ProgramKey,
+    forget_program,
+    get_program,
+    width_bucket,
+)
 from sktoynet._training import train_restarts
 from sktoynet._validation import check_validation_split
 from sktoynet.exceptions import TrainingDivergedError
@@ -310,8 +317,9 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
         outcome, spec = self._outcomes_[index, fit]
         network = self._network(self.cv_results_["params"][index])
         network._store_outcome(outcome, spec, self.classes_)
-        network.n_features_in_ = self.n_features_in_
-        if hasattr(self, "feature_names_in_"):
+        # A fold whose own preprocessing gave fewer columns has fewer features.
+        network.n_features_in_ = spec.n_features
+        if hasattr(self, "feature_names_in_") and spec.n_features == self.n_features_in_:
             network.feature_names_in_ = self.feature_names_in_
         return network
 
@@ -353,18 +361,64 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
     @_fit_context(prefer_skip_nested_validation=True)
     def _fit(self, X, y, sample_weight):
         X, y, classes, y_encoded, weights = self._checked_fit_data(X, y, sample_weight)
+        folds = list(check_cv(self.cv, y, classifier=True).split(X, y))
+        return self._search(X, None, y, classes, y_encoded, weights, folds)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def _fit_views(self, views, y, folds):
+        """Fit where each fold sees the rows through its own preprocessing.
+
+        For a search over a pipeline (``compare``): ``views[k]`` holds all the
+        rows as transformed by the pipeline's preprocessing fitted on the
+        training rows of ``folds[k]``, and ``views[-1]`` as fitted on all the
+        rows (for the refit, whose network is kept). So no fold's network is
+        scored on rows its preprocessing saw, as in GridSearchCV. Views of
+        fewer features than the widest are padded with zero columns, whose
+        weights then never change and are cut from that fold's network.
+        """
+        if not self.refit or len(views) != len(folds) + 1:
+            raise ValueError("_fit_views needs refit=True and one view per fold plus the refit.")
+        X, y, classes, y_encoded, weights = self._checked_fit_data(views[-1], y, None)
+        self._view_features = [view.shape[1] for view in views]
+        n_features = max(self._view_features)
+        stacked = np.zeros((X.shape[0], len(views), n_features), dtype=np.float32)
+        for index, view in enumerate(views):
+            stacked[:, index, : view.shape[1]] = view
+        try:
+            return self._search(X, stacked, y, classes, y_encoded, weights, folds)
+        finally:
+            del self._view_features
+
+    def _view(self, X, stacked, fit):
+        """The rows as fit ``fit`` sees them: ``X``, or its view cut to its own features."""
+        if stacked is None:
+            return X
+        return stacked[:, fit, : self._view_features[fit]]
+
+    def _search(self, X, stacked, y, classes, y_encoded, weights, folds):
         points = self._grid()
         rng = check_random_state(self.random_state)
-        folds = list(check_cv(self.cv, y, classifier=True).split(X, y))
         # The fits of each grid point: one per fold, and the refit on all rows.
         train_rows = [train for train, _ in folds]
         if self.refit:
             train_rows.append(np.arange(X.shape[0]))
         fit_weights, validation_weights = self._fit_weights(train_rows, y, y_encoded, weights, rng)
         outcomes, fit_time = self._train_grid(
-            X, y_encoded, classes, points, fit_weights, validation_weights, rng
+            X if stacked is None else stacked,
+            y_encoded,
+            classes,
+            points,
+            fit_weights,
+            validation_weights,
+            rng,
         )
-        self.cv_results_ = self._cv_results(X, y, classes, points, folds, outcomes, fit_time)
+        if stacked is not None:  # each fit's networks cut to the features of its own view
+            for (point, fit), (outcome, spec) in outcomes.items():
+                n_features = self._view_features[fit]
+                outcome.stacked_weights[0] = outcome.stacked_weights[0][:, :n_features]
+                outcomes[point, fit] = (outcome, replace(spec, n_features=n_features))
+        views = [self._view(X, stacked, fit) for fit in range(len(train_rows))]
+        self.cv_results_ = self._cv_results(views, y, classes, points, folds, outcomes, fit_time)
         self.n_splits_ = len(folds)
         self.best_index_ = best_index(self.cv_results_, score="score", loss="neg_log_loss")
         self.best_params_ = dict(self.cv_results_["params"][self.best_index_])
@@ -449,17 +503,24 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
         n_outputs = 1 if classes.size == 2 else classes.size
         max_width = max(point["width"] for point in points)
 
-        def spec_of(width, n_init, blocks=()):
-            return NetworkSpec(X.shape[1], width, n_outputs, self.hidden_activation, n_init, blocks)
+        # X is (rows, features), or (rows, fits, features): each fit's view of the rows.
+        views = X.shape[1] if X.ndim == 3 else 0
+
+        def spec_of(width, n_init, blocks=(), views=0):
+            return NetworkSpec(
+                X.shape[-1], width, n_outputs, self.hidden_activation, n_init, blocks, views
+            )
 
         def key_of(n_members, chunk_points=None):
-            # One block per grid point, at its own width; for the memory
-            # estimate (no points given), every member at the widest.
+            # A block per width bucket of the chunk's grid points; for the
+            # memory estimate (no points given), every member at the widest.
             blocks = ()
             if chunk_points is not None:
-                blocks = tuple((members_per_point, points[p]["width"]) for p in chunk_points)
+                blocks = _blocks([points[p]["width"] for p in chunk_points], members_per_point)
             return ProgramKey.for_fit(
-                spec_of(max(w for _, w in blocks) if blocks else max_width, n_members, blocks),
+                spec_of(
+                    max(w for _, w in blocks) if blocks else max_width, n_members, blocks, views
+                ),
                 self.optimizer,
                 self._program_batch_size(fit_weights),
                 n_rows=X.shape[0],
@@ -484,10 +545,32 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
             n_members = len(chunk_points) * members_per_point
             key = key_of(n_members, chunk_points)
             chunk_width = key.spec.width
-            # Member order: grid point, then fit, then restart; a group is one (point, fit).
-            fit_of_member = np.tile(np.repeat(np.arange(n_fits), self.n_init), len(chunk_points))
-            widths = np.repeat([points[p]["width"] for p in chunk_points], members_per_point)
-            rates = np.repeat([points[p]["learning_rate"] for p in chunk_points], members_per_point)
+            # Members by block, then fit, then grid point, then restart: a block
+            # with input views takes its members view by view (see StackedDense).
+            # A group is one (grid point, fit), whatever the order.
+            point_of_member, fit_of_member, restart_of_member = (
+                index.ravel()
+                for index in np.meshgrid(
+                    np.arange(len(chunk_points)),
+                    np.arange(n_fits),
+                    np.arange(self.n_init),
+                    indexing="ij",
+                )
+            )
+            block_of_point = np.repeat(
+                np.arange(len(key.spec.blocks)),
+                [n_members // members_per_point for n_members, _ in key.spec.blocks],
+            )
+            order = np.lexsort(
+                (restart_of_member, point_of_member, fit_of_member, block_of_point[point_of_member])
+            )
+            point_of_member, fit_of_member = point_of_member[order], fit_of_member[order]
+            chunk_starts = _padded_concatenation([starts[p] for p in chunk_points], chunk_width)
+            chunk_points_array = np.asarray(chunk_points)
+            widths = np.array([points[p]["width"] for p in chunk_points_array[point_of_member]])
+            rates = np.array(
+                [points[p]["learning_rate"] for p in chunk_points_array[point_of_member]]
+            )
             validation = None
             if self.early_stopping:
                 validation = (X, y_encoded, validation_weights[:, fit_of_member])
@@ -498,9 +581,7 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
                     X,
                     y_encoded,
                     fit_weights[:, fit_of_member],
-                    initial_weights=_padded_concatenation(
-                        [starts[p] for p in chunk_points], chunk_width
-                    ),
+                    initial_weights=[weights[order] for weights in chunk_starts],
                     learning_rate=rates,
                     epochs=self.epochs,
                     tol=self.tol,
@@ -508,7 +589,7 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
                     rng=np.random.RandomState(batch_seed),
                     validation=validation,
                     report_epoch=self._print_epoch if self.verbose else None,
-                    groups=np.repeat(np.arange(len(chunk_points) * n_fits), self.n_init),
+                    groups=point_of_member * n_fits + fit_of_member,
                     member_widths=widths,
                 )
             except Exception as error:
@@ -525,7 +606,7 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
                     outcomes[point, fit] = (outcome, spec_of(width, self.n_init))
         return outcomes, fit_time
 
-    def _cv_results(self, X, y, classes, points, folds, outcomes, fit_time):
+    def _cv_results(self, views, y, classes, points, folds, outcomes, fit_time):
         """GridSearchCV's ``cv_results_`` for the metrics ``score`` and ``neg_log_loss``."""
         scorers = {
             "score": check_scoring(self, scoring=self.scoring),
@@ -548,7 +629,8 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
                     network._store_outcome(outcome, spec, classes)
                 except TrainingDivergedError:
                     continue  # NaN scores, as GridSearchCV's error_score
-                network.n_features_in_ = self.n_features_in_
+                X = views[split]
+                network.n_features_in_ = X.shape[1]
                 for (subset, name), values in scores.items():
                     rows = test if subset == "test" else train
                     with warnings.catch_warnings():
@@ -578,6 +660,24 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
                 ranked = np.where(np.isnan(mean), -np.inf, mean)
                 results[f"rank_test_{name}"] = rankdata(-ranked, method="min").astype(np.int32)
         return results
+
+
+def _blocks(widths, members_per_point):
+    """``((n_members, width), ...)``: consecutive grid points of one width bucket share a block.
+
+    Each block is as wide as its widest point, so widths 2, 4 and 8 (one
+    bucket) train as one block, as a ToyNetClassifier would pad them, and
+    widths 4, 16 and 64 as three, so that the narrow ones do not compute 64
+    units. Fewer blocks make a smaller program, quicker to compile.
+    """
+    blocks = []
+    for width in widths:
+        if blocks and width_bucket(width) == width_bucket(blocks[-1][1]):
+            n_members, widest = blocks[-1]
+            blocks[-1] = (n_members + members_per_point, max(widest, width))
+        else:
+            blocks.append((members_per_point, width))
+    return tuple(blocks)
 
 
 def _chunks_by_rate(points, size):

@@ -65,9 +65,12 @@ class ToyNetCVSearch(GridSearchCV):
         return state
 
     def fit(self, X, y=None, **params):
+        if params:
+            raise TypeError(
+                f"{type(self).__name__}.fit takes no fit parameters; got {sorted(params)}."
+            )
         step, _ = self.estimator.steps[-1]
-        pipeline = self._searching_pipeline(y)
-        pipeline.fit(X, y, **params)
+        pipeline, self._views = self._fitted_pipeline(X, y)
         fitted = pipeline[-1]
         if self.on_fits_done is not None:
             self.on_fits_done(len(fitted.cv_results_["params"]) * fitted.n_splits_)
@@ -118,12 +121,11 @@ class ToyNetCVSearch(GridSearchCV):
         difference is the compilation, and :meth:`fit` then runs at steady
         state.
         """
-        pipeline = self._searching_pipeline(y)
-        pipeline[-1].set_params(epochs=min(pipeline[-1].epochs, EPOCHS_PER_CALL))
+        _, network = self.estimator.steps[-1]
         seconds = []
         for _ in range(2):
             started = time.perf_counter()
-            clone(pipeline).fit(X, y)
+            self._fitted_pipeline(X, y, epochs=min(network.epochs, EPOCHS_PER_CALL))
             seconds.append(time.perf_counter() - started)
         return max(seconds[0] - seconds[1], 0.0)
 
@@ -132,41 +134,65 @@ class ToyNetCVSearch(GridSearchCV):
 
         The networks are those the search trained on each of
         :func:`~sktoynet._out_of_fold.first_disjoint_splits` of ``splits``
-        (the search's own folds), so no network is fitted again.
+        (the search's own folds), each reading the rows through the
+        preprocessing fitted on its fold, so no network is fitted again.
         """
         check_is_fitted(self)
         chosen = first_disjoint_splits(splits)
-        steps = self.best_estimator_.steps[:-1]
-        Xt = Pipeline(steps).transform(X) if steps else X
         predicted = [
-            self._fitted_cv.fold_network(self.best_index_, split).predict(_safe_indexing(Xt, test))
+            self._fitted_cv.fold_network(self.best_index_, split).predict(
+                _safe_indexing(self._views[split], test)
+            )
             for split, (_, test) in enumerate(chosen)
         ]
         tested = np.concatenate([test for _, test in chosen])
         return np.asarray(y)[tested], np.concatenate(predicted)
 
-    def _searching_pipeline(self, y):
-        """A clone of the pipeline whose last step is the ToyNetClassifierCV of the grid."""
+    def _fitted_pipeline(self, X, y, **network_params):
+        """The pipeline fitted with ToyNetClassifierCV as its last step, and the views.
+
+        As GridSearchCV would, the pipeline's preprocessing is fitted on each
+        fold's training rows, and on all the rows for the refit: ``views`` are
+        all the rows transformed by each (see ``ToyNetClassifierCV._fit_views``).
+        """
         from sktoynet._classifier_cv import ToyNetClassifierCV
 
         step, network = self.estimator.steps[-1]
         grid = {name: list(self.param_grid[f"{step}__{name}"]) for name in _GRID_NAMES}
-        network_params = {
+        params = {
             name: value for name, value in network.get_params().items() if name not in _GRID_NAMES
         }
+        params.update(network_params)
         scoring = self.scoring[SCORE_KEY] if isinstance(self.scoring, dict) else self.scoring
+        y = np.asarray(y)
+        folds = list(check_cv(self.cv, y, classifier=True).split(X, y))
         searcher = ToyNetClassifierCV(
             learning_rates=grid["learning_rate"],
             widths=grid["width"],
-            cv=check_cv(self.cv, y, classifier=True),
+            cv=folds,
             scoring=scoring,
             return_train_score=self.return_train_score,
-            **network_params,
+            **params,
         )
-        pipeline = clone(self.estimator)
-        pipeline.steps[-1] = (step, searcher)
-        return pipeline
+        preprocessing = Pipeline(self.estimator.steps[:-1]) if len(self.estimator) > 1 else None
+        if preprocessing is None:
+            return Pipeline([(step, searcher.fit(X, y))]), [X] * (len(folds) + 1)
+        views = []
+        for train, _ in folds:
+            fold_preprocessing = clone(preprocessing).fit(_safe_indexing(X, train), y[train])
+            views.append(_dense(fold_preprocessing.transform(X)))
+        refit_preprocessing = clone(preprocessing).fit(X, y)
+        views.append(_dense(refit_preprocessing.transform(X)))
+        searcher._fit_views(views, y, folds)
+        return Pipeline(refit_preprocessing.steps + [(step, searcher)]), views
 
     @staticmethod
     def _prefixed(step, point):
         return {f"{step}__{name}": value for name, value in point.items()}
+
+
+def _dense(transformed):
+    """A float32 array of transformed rows (sparse matrices and DataFrames included)."""
+    if hasattr(transformed, "toarray"):
+        transformed = transformed.toarray()
+    return np.asarray(transformed, dtype=np.float32)

@@ -129,7 +129,8 @@ def train_epochs(train_step, evaluate, state, data, batches, member_scale, *, ke
         order = batches[epoch]
         present = order >= 0
         index = ops.maximum(order, 0)
-        X_epoch = ops.reshape(ops.take(X, index, axis=0), (n_batches, batch_size, -1))
+        row_shape = tuple(ops.shape(X)[1:])  # (features,), or (views, features)
+        X_epoch = ops.reshape(ops.take(X, index, axis=0), (n_batches, batch_size) + row_shape)
         y_epoch = ops.reshape(ops.take(y, index, axis=0), (n_batches, batch_size))
         w_rows = weight_columns(ops.take(w, index, axis=0))
         w_epoch = ops.reshape(

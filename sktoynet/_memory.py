@@ -46,7 +46,9 @@ def estimate_fit_bytes(key, n_rows):
     units = sum(n * w for n, w in spec.blocks) if spec.blocks else n_init * width
     weights = units * (n_features + 1 + n_outputs) + n_init * n_outputs
     activations = key.batch_size * (units + n_init * n_outputs)
-    data = row_bucket(n_rows) * (n_features + 2) * 2  # the bound data and one epoch's gather
+    views = max(spec.input_views, 1)
+    # The bound data and one epoch's gather.
+    data = row_bucket(n_rows) * (views * n_features + 2) * 2
     if key.per_member:
         # Each member's row weights (and validation weights), bound and gathered.
         data += row_bucket(n_rows) * n_init * (4 if key.with_validation else 2)

@@ -42,11 +42,16 @@ class NetworkSpec:
     hidden_activation: str
     n_init: int = 1
     #: Empty, or ``((n_members, width), ...)``: the stacked network is cut into
-    #: *blocks* of members that each have their own exact width (the grid points
-    #: of :class:`~sktoynet.ToyNetClassifierCV`), so that no member computes
-    #: the padding up to the widest. ``n_init`` is then the sum of the
-    #: members and ``width`` the widest block.
+    #: *blocks* of members, each block as wide as its widest member (the grid
+    #: points of :class:`~sktoynet.ToyNetClassifierCV` by width bucket), so
+    #: that narrow members do not compute the padding up to the widest.
+    #: ``n_init`` is then the sum of the members and ``width`` the widest block.
     blocks: tuple = ()
+    #: 0, or the number of *views* of the input: the data is then
+    #: ``(rows, input_views, n_features)``, each view the rows as one fit sees
+    #: them (preprocessing fitted on that fit's training rows), and each block's
+    #: members are ordered view by view, an equal number per view.
+    input_views: int = 0
 
 
 @keras.saving.register_keras_serializable(package="sktoynet")
@@ -74,7 +79,14 @@ class StackedDense(keras.layers.Layer):
     """
 
     def __init__(
-        self, n_stack, units, activation=None, stacked_input=False, unit_mask=None, **kwargs
+        self,
+        n_stack,
+        units,
+        activation=None,
+        stacked_input=False,
+        unit_mask=None,
+        input_views=0,
+        **kwargs,
     ):
         super().__init__(**kwargs)
         self.n_stack = n_stack
@@ -82,6 +94,7 @@ class StackedDense(keras.layers.Layer):
         self.activation = keras.activations.get(activation)
         self.stacked_input = stacked_input
         self.unit_mask = unit_mask
+        self.input_views = input_views
 
     def build(self, input_shape):
         self.kernel = self.add_weight(
@@ -100,7 +113,18 @@ class StackedDense(keras.layers.Layer):
             )
 
     def call(self, inputs):
-        if self.stacked_input:
+        if self.input_views:
+            # (batch, views, features): the weight sets, view by view, each meet
+            # their own view, as one matrix product per view.
+            views, n_in = self.input_views, self.kernel.shape[1]
+            per_view = self.n_stack // views
+            kernel = ops.reshape(self.kernel, (views, per_view, n_in, self.units))
+            kernel = ops.reshape(
+                ops.transpose(kernel, (0, 2, 1, 3)), (views, n_in, per_view * self.units)
+            )
+            outputs = ops.einsum("bvi,viu->bvu", inputs, kernel)
+            outputs = ops.reshape(outputs, (-1, self.n_stack, self.units))
+        elif self.stacked_input:
             outputs = ops.einsum("bsi,sio->bso", inputs, self.kernel)
         else:
             # A shared input meets all weight sets in one matrix product, with the
@@ -126,6 +150,7 @@ class StackedDense(keras.layers.Layer):
             activation=keras.activations.serialize(self.activation),
             stacked_input=self.stacked_input,
             unit_mask=self.unit_mask,
+            input_views=self.input_views,
         )
         return config
 
@@ -137,11 +162,12 @@ def build_stacked_network(spec):
     the restarts on the first axis. Its non-trainable weights are the hidden
     layer's unit mask and, for a softmax head, the head's class mask.
 
-    With ``spec.blocks``, each block is such a network without a hidden
-    mask, named ``hidden_<i>`` and ``head_<i>``, and their logits are joined
-    on the member axis (see :func:`block_layout`).
+    With ``spec.blocks``, each block is such a network, named ``hidden_<i>``
+    and ``head_<i>``, and their logits are joined on the member axis (see
+    :func:`block_layout`).
     """
-    inputs = keras.Input(shape=(spec.n_features,))
+    views = (spec.input_views,) if spec.input_views else ()
+    inputs = keras.Input(shape=views + (spec.n_features,))
     if spec.blocks:
         logits = [
             StackedDense(
@@ -156,6 +182,8 @@ def build_stacked_network(spec):
                     n_members,
                     width,
                     keras_activation_name(spec.hidden_activation),
+                    unit_mask="zero",
+                    input_views=spec.input_views,
                     name=f"hidden_{index}",
                 )(inputs)
             )

@@ -276,7 +276,7 @@ class BaseProgram:
         spec = self.key.spec
         class_mask = (np.arange(spec.n_outputs) < self._n_outputs).astype(np.float32)
         if spec.blocks:
-            weights, masks = self._block_values(stacked_weights, class_mask)
+            weights, masks = self._block_values(stacked_weights, member_widths, class_mask)
         else:
             weights = [
                 pad_to(kernel1, (n_init, spec.n_features, spec.width)),
@@ -297,11 +297,12 @@ class BaseProgram:
                 optimizer_state[index] = np.asarray(rate, dtype=np.float32)
         self._assign(weights, masks, optimizer_state)
 
-    def _block_values(self, stacked_weights, class_mask):
+    def _block_values(self, stacked_weights, member_widths, class_mask):
         """The values of the variables of a program with blocks: ``(weights, masks)``.
 
         ``stacked_weights`` hold every member, padded to the widest block;
-        each block gets its members, cut to its width.
+        each block gets its members, cut to its width, and masks the units
+        beyond each member's own width.
         """
         from sktoynet._network import block_layout
 
@@ -312,7 +313,10 @@ class BaseProgram:
             values[f"hidden_{index}/kernel"] = pad_to(
                 kernel1[members, :, :width], (n_members, spec.n_features, width)
             )
-            values[f"hidden_{index}/bias"] = bias1[members, :width]
+            values[f"hidden_{index}/bias"] = pad_to(bias1[members, :width], (n_members, width))
+            values[f"hidden_{index}/unit_mask"] = (
+                np.arange(width) < np.asarray(member_widths)[members, None]
+            ).astype(np.float32)
             values[f"head_{index}/kernel"] = pad_to(
                 kernel2[members, :width], (n_members, width, spec.n_outputs)
             )
@@ -359,18 +363,20 @@ class BaseProgram:
     def bind_data(self, X, y, w, X_val, y_val, w_val=None):
         """Hand the training (and validation) data to the program, padded to its buckets.
 
-        ``w`` and ``w_val`` are ``(rows, n_init)`` in a per-member program.
+        ``w`` and ``w_val`` are ``(rows, n_init)`` in a per-member program,
+        and ``X`` and ``X_val`` may be ``(rows, input_views, features)``.
         """
         rows = row_bucket(X.shape[0])
         val_rows = row_bucket(max(X_val.shape[0], 1)) if self.key.with_validation else 0
         n_features = self.key.spec.n_features
         if w_val is None:
             w_val = np.ones(X_val.shape[0], dtype=np.float32)
+        views = X.shape[1:-1]  # (input_views,) when each fit has its own view of the rows
         self._bind(
-            pad_to(X, (rows, n_features)),
+            pad_to(X, (rows,) + views + (n_features,)),
             pad_to(y, (rows,)),
             pad_to(w, (rows,) + w.shape[1:]),
-            pad_to(X_val, (val_rows, n_features)),
+            pad_to(X_val, (val_rows,) + views + (n_features,)),
             pad_to(y_val, (val_rows,)),
             pad_to(w_val, (val_rows,) + w_val.shape[1:]),
         )

@@ -143,7 +143,7 @@ def train_restarts(
         padded_rows = -(-X.shape[0] // batch_size) * batch_size
         higher_is_better = validation is not None
         if validation is None:
-            X_val = np.zeros((0, X.shape[1]), dtype=np.float32)
+            X_val = np.zeros((0,) + X.shape[1:], dtype=np.float32)
             y_val = np.zeros(0, dtype=np.int32)
             w_val = None
             epochs_per_call = max(1, min(EPOCHS_PER_CALL, MAX_BATCH_ENTRIES // padded_rows))

@@ -4,10 +4,11 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.datasets import make_moons
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
-from sklearn.pipeline import Pipeline
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from sktoynet import (
     ToyNetClassifier,
@@ -40,12 +41,13 @@ def moons():
     return (X - X.mean(axis=0)) / X.std(axis=0), y
 
 
-def test_matches_grid_search_on_the_same_folds(moons):
+@pytest.mark.parametrize("widths", [[1, 8], [2, 32]])  # one block of width 8; two blocks
+def test_matches_grid_search_on_the_same_folds(moons, widths):
     # Each grid point's mean held-out accuracy is that of GridSearchCV(make_toynet)
     # within 0.03, on a grid whose points differ by more than that.
     X, y = moons
     folds = StratifiedKFold(3, shuffle=True, random_state=0)
-    rates, widths = [0.01, 0.1], [1, 8]
+    rates = [0.01, 0.1]
     params = {"epochs": 300, "n_init": 4, "random_state": 0}
     ours = make_toynet_cv(learning_rates=rates, widths=widths, cv=folds, **params).fit(X, y)
     search = GridSearchCV(
@@ -57,7 +59,7 @@ def test_matches_grid_search_on_the_same_folds(moons):
     mine = ours[-1].cv_results_["mean_test_score"]
     assert theirs.max() - theirs.min() > 0.06  # the grid points are told apart
     np.testing.assert_allclose(mine, theirs, atol=0.03)
-    assert ours[-1].best_params_["width"] == 8
+    assert ours[-1].best_params_["width"] == widths[-1]
 
 
 def _train_members(optimizer, rates, starts, X, y, together):
@@ -394,3 +396,70 @@ def test_fits_in_threads_equal_the_same_fits_in_turn():
     for (loss, proba), (loss_threads, proba_threads) in zip(in_turn, in_threads, strict=True):
         np.testing.assert_array_equal(loss_threads, loss)
         np.testing.assert_array_equal(proba_threads, proba)
+
+
+class FitSizeRecorder(TransformerMixin, BaseEstimator):
+    """Passes rows through; records how many rows each of its clones was fitted on."""
+
+    fitted_on = []
+
+    def fit(self, X, y=None):
+        FitSizeRecorder.fitted_on.append(len(X))
+        return self
+
+    def transform(self, X):
+        return np.asarray(X)
+
+
+def test_compare_fits_the_preprocessing_on_each_fold_as_grid_search_does(moons):
+    from sktoynet import compare
+    from sktoynet._cv_search import ToyNetCVSearch
+
+    X, y = moons
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    folds = list(cv.split(X, y))
+    grid = {"toynetclassifier__learning_rate": [0.01, 0.1], "toynetclassifier__width": [2, 16]}
+    params = {"epochs": 300, "n_init": 4, "random_state": 0}
+    pipeline = make_pipeline(FitSizeRecorder(), StandardScaler(), ToyNetClassifier(**params))
+    FitSizeRecorder.fitted_on = []
+    result = compare(X, y, models={"sktoynet": (pipeline, grid)}, cv=cv, random_state=0)
+    search = result.searches["sktoynet"]
+    assert isinstance(search, ToyNetCVSearch)
+    # Each fold's preprocessing saw its 200 training rows only; the refit's all 300.
+    assert FitSizeRecorder.fitted_on[-4:] == [200, 200, 200, 300]
+    # Each fold's network reads the rows as scaled on that fold's training rows.
+    for fit, (train, _) in enumerate(folds):
+        scaled = StandardScaler().fit(X[train]).transform(X)
+        np.testing.assert_allclose(search._views[fit], scaled, rtol=1e-5, atol=1e-5)
+    reference = GridSearchCV(make_toynet(**params), grid, cv=folds).fit(X, y)
+    np.testing.assert_allclose(
+        search.cv_results_["mean_test_score"], reference.cv_results_["mean_test_score"], atol=0.03
+    )
+
+
+def test_compare_with_a_category_seen_only_in_one_fold(moons):
+    # One-hot columns differ between folds: each fold's network keeps its own features.
+    import pandas as pd
+    from sklearn.compose import make_column_transformer
+    from sklearn.preprocessing import OneHotEncoder
+
+    from sktoynet import compare
+
+    X, y = moons
+    colour = np.where(np.arange(len(y)) % 2 == 0, "red", "blue").astype(object)
+    colour[7] = "green"  # in one fold's test rows only, for that fold
+    frame = pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "colour": colour})
+    preprocessing = make_column_transformer(
+        (OneHotEncoder(handle_unknown="ignore"), ["colour"]),
+        remainder=StandardScaler(),
+    )
+    pipeline = make_pipeline(preprocessing, ToyNetClassifier(epochs=100, n_init=2, random_state=0))
+    grid = {"toynetclassifier__learning_rate": [0.1], "toynetclassifier__width": [2, 4]}
+    models = {"sktoynet": (pipeline, grid)}
+    result = compare(frame, y, models=models, cv=3, random_state=0, preprocess=False)
+    search = result.searches["sktoynet"]
+    widths = sorted({view.shape[1] for view in search._views})
+    assert widths == [4, 5]  # the folds that never saw "green" have one column fewer
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    assert result.table.loc["sktoynet", "mean_test_score"] > 0.8
+    assert result.best_estimators_["sktoynet"].predict(frame).shape == y.shape
