@@ -74,6 +74,21 @@ def aggregate_loss(epoch_losses):
     return float(finite.mean()) if finite.size else np.nan
 
 
+def group_losses(epoch_losses, groups, n_groups):
+    """:func:`aggregate_loss` of each group's members, for every epoch at once.
+
+    ``epoch_losses`` is ``(n_epochs, n_members)``; returns ``(n_epochs, n_groups)``,
+    NaN where every member of a group has diverged.
+    """
+    finite = np.isfinite(epoch_losses)
+    indicator = np.zeros((groups.size, n_groups))
+    indicator[np.arange(groups.size), groups] = 1.0
+    totals = np.where(finite, epoch_losses, 0.0) @ indicator
+    counts = finite @ indicator
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, totals / np.maximum(counts, 1), np.nan)
+
+
 class StoppingRule:
     """MLPClassifier's rule: stop after ``n_iter_no_change`` epochs without a gain of ``tol``."""
 
@@ -167,12 +182,15 @@ def train_restarts(
             losses, scores = program.run_epochs(batches, active if grouped else None)
             loss_chunks.append(losses)
             was_converged = converged.copy()
+            watched = np.flatnonzero(~was_converged)
+            if validation is None:
+                per_group = group_losses(losses, groups, n_groups)
             for offset in range(n_epochs):
                 if report_epoch is not None:
                     report_epoch(done + offset + 1, aggregate_loss(losses[offset]))
                 if validation is None:
-                    for index in np.flatnonzero(~was_converged):
-                        if rules[index].update(aggregate_loss(losses[offset, members_of[index]])):
+                    for index in watched:
+                        if rules[index].update(float(per_group[offset, index])):
                             converged[index] = True
             if validation is not None:
                 score_chunks.append(scores)

@@ -463,3 +463,22 @@ def test_compare_with_a_category_seen_only_in_one_fold(moons):
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
     assert result.table.loc["sktoynet", "mean_test_score"] > 0.8
     assert result.best_estimators_["sktoynet"].predict(frame).shape == y.shape
+
+
+def test_scores_equal_scikit_learns_scorers_on_the_fold_networks(moons):
+    from sklearn.metrics import get_scorer
+
+    X, y = moons
+    labels = np.where(y == 1, "yes", "no")  # not 0..n-1
+    model = ToyNetClassifierCV(**FAST_CV_PARAMS, learning_rates=[0.01, 0.1], widths=[2, 8])
+    model.set_params(return_train_score=True).fit(X, labels)
+    folds = list(StratifiedKFold(3).split(X, labels))
+    for index in range(4):
+        for split, (train, test) in enumerate(folds):
+            network = model.fold_network(index, split)
+            for metric, key in (("accuracy", "score"), ("neg_log_loss", "neg_log_loss")):
+                scorer = get_scorer(metric)
+                for subset, rows in (("test", test), ("train", train)):
+                    expected = scorer(network, X[rows], labels[rows])
+                    found = model.cv_results_[f"split{split}_{subset}_{key}"][index]
+                    assert found == pytest.approx(expected, rel=1e-7, abs=1e-12)
