@@ -81,8 +81,9 @@ class ToyNetClassifierCV(ToyNetClassifier):
         shuffling.
     scoring : str or callable, default="accuracy"
         The score that chooses the grid point, a scikit-learn scorer name or
-        callable. Ties are broken by the mean held-out log-loss, then by the
-        fit time.
+        callable. Points within one standard error of the best mean score
+        count as tied; ties go to the better mean held-out log-loss, then to
+        the first in the grid (as in :func:`~sktoynet.compare`).
     refit : bool, default=True
         Refit on all the data with the best grid point. With False, the
         estimator keeps the best grid point's network from the fold where it
@@ -160,8 +161,9 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
     Notes
     -----
     All the networks are restarts of one stacked network (see
-    :class:`ToyNetClassifier`), padded to the largest width, with per-network
-    row weights (a fold's held-out rows weigh zero for it). The optimizer
+    :class:`ToyNetClassifier`), in blocks by width bucket (each block as wide
+    as its widest grid point), with per-network row weights (a fold's
+    held-out rows weigh zero for it). The optimizer
     runs at unit learning rate and each network's step is multiplied by its
     own rate, which is exact at a constant rate for the optimizers offered.
     Every network shares the mini-batch order over all the rows, in batches
@@ -175,8 +177,10 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
     In a :class:`~sklearn.pipeline.Pipeline`, the scaler in front is fitted
     on all the rows before the folds are cut, as for any ``*CV`` estimator.
 
-    When the whole grid would not fit in memory, it is trained in chunks of
-    grid points, one program call after another.
+    The program is called once per learning rate, so that networks that
+    stop early are not computed until the slowest stops; the calls share one
+    compiled program. When one learning rate's grid points would not fit in
+    memory, they are trained in smaller chunks, one call after another.
 
     Examples
     --------
