@@ -36,6 +36,10 @@ class ToyNetCVSearch(GridSearchCV):
     prefixed by the network's step, and ``best_estimator_`` is the pipeline
     with its ToyNetClassifier at the best point (the network that
     :class:`~sktoynet.ToyNetClassifierCV` kept).
+
+    As GridSearchCV does, the pipeline's preprocessing is fitted on each
+    fold's training rows, and on all the rows for the refit; each fold's
+    networks read the rows through their own fold's preprocessing.
     ``on_fits_done(n_fits)`` and ``on_search_done()``, when set, are called
     once the grid is cross-validated, as compare's progress bar expects.
     """

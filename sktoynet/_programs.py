@@ -7,7 +7,7 @@ returned. So a *program* (stacked network + optimizer + compiled loop over
 epochs, see ``_epoch_loop``) is built once per shape *bucket* and kept in a
 small cache; a fit only resets its weights, optimizer state and learning
 rate, then runs it. Feature counts, widths and row counts are padded up to
-buckets, so that 50 different feature counts share 6 programs.
+buckets, so that 50 different feature counts share 5 programs.
 
 Thread safety. The compiled code is shared by every fit of a bucket, but a
 program also holds one fit's state while it runs: its weights and optimizer
@@ -54,9 +54,11 @@ MIN_FEATURE_BUCKET = 8
 MIN_CLASS_BUCKET = 8
 MIN_ROW_BUCKET = 4096
 
-#: Feature counts kept as they are, unpadded: the toy problems' 1 and 2
-#: features, where padding to 8 made every epoch 20-40 % slower.
-UNPADDED_FEATURE_COUNTS = (1, 2)
+#: The feature bucket of data with 1 or 2 features: the toy problems' three
+#: bands (1) and two squares (2) share one program, so that the main job
+#: compiles once for both. Not 8: padding them to 8 made every epoch 20-40 %
+#: slower, where a second feature of zeros costs nothing measurable.
+SMALL_FEATURE_BUCKET = 2
 
 
 def power_of_two_bucket(size, minimum):
@@ -77,9 +79,12 @@ MAX_PADDED_CELLS = 2**20
 
 
 def feature_bucket(n_features, n_rows):
-    """The feature count a program is compiled for: a power of two from 8, for small data."""
-    if n_features in UNPADDED_FEATURE_COUNTS:
-        return int(n_features)
+    """The feature count a program is compiled for.
+
+    2 for 1 or 2 features; on small data, a power of two from 8 for more.
+    """
+    if n_features <= SMALL_FEATURE_BUCKET:
+        return SMALL_FEATURE_BUCKET
     padded = power_of_two_bucket(n_features, MIN_FEATURE_BUCKET)
     return padded if row_bucket(n_rows) * padded <= MAX_PADDED_CELLS else int(n_features)
 
