@@ -113,6 +113,8 @@ def test_end_to_end_writes_tables_figures_and_an_offline_page(three_bands_report
     for model in MODELS:
         assert f"<th>{model}</th>" in page
     assert not re.search(r"(src|href)=\"(https?:)?//", page)  # nothing to fetch online
+    # The net's grid trains in one program: no per-point times to map, its log-loss instead.
+    assert "sktoynet: cross-validated score and log-loss over the grid" in page
 
 
 def test_csv_data_with_string_labels_and_a_progress_bar(tmp_path, capsys):
