@@ -20,14 +20,13 @@ from sklearn.utils.validation import check_is_fitted
 from sktoynet._classifier import ToyNetClassifier
 from sktoynet._out_of_fold import first_disjoint_splits
 from sktoynet._programs import PER_MEMBER_OPTIMIZERS
+from sktoynet._search_base import SCORE, ProgressCallbacks
 from sktoynet._training import EPOCHS_PER_CALL
 
 _GRID_NAMES = ("learning_rate", "width")
-#: The metric that ranks the grid points when ``scoring`` is a dict (as compare passes it).
-SCORE_KEY = "score"
 
 
-class ToyNetCVSearch(GridSearchCV):
+class ToyNetCVSearch(ProgressCallbacks, GridSearchCV):
     """GridSearchCV over a pipeline ending in ToyNetClassifier, run by ToyNetClassifierCV.
 
     Takes GridSearchCV's arguments; ``n_jobs`` is ignored (one program
@@ -44,10 +43,6 @@ class ToyNetCVSearch(GridSearchCV):
     once the grid is cross-validated, as compare's progress bar expects.
     """
 
-    on_fits_done = None
-    on_search_done = None
-    stopping = None  # never searched in a background thread (see compare)
-
     @staticmethod
     def handles(estimator, param_grid):
         """Whether ``param_grid`` is exactly learning_rate x width of a final ToyNetClassifier."""
@@ -60,13 +55,6 @@ class ToyNetCVSearch(GridSearchCV):
             and set(param_grid) == keys
             and network.optimizer in PER_MEMBER_OPTIMIZERS
         )
-
-    def __getstate__(self):
-        state = dict(super().__getstate__())  # a copy: it may be the live __dict__
-        state.pop("on_fits_done", None)  # they hold this process's progress bar
-        state.pop("on_search_done", None)
-        state.pop("stopping", None)
-        return state
 
     def fit(self, X, y=None, **params):
         if params:
@@ -92,7 +80,7 @@ class ToyNetCVSearch(GridSearchCV):
         # A refit callable (compare's tie rule) chooses as it would for GridSearchCV.
         self.best_index_ = int(self.refit(results)) if callable(self.refit) else fitted.best_index_
         self.best_params_ = results["params"][self.best_index_]
-        self.best_score_ = float(results[f"mean_test_{SCORE_KEY}"][self.best_index_])
+        self.best_score_ = float(results[f"mean_test_{SCORE}"][self.best_index_])
         # As GridSearchCV's: the pipeline with its ToyNetClassifier at the best point.
         self.best_estimator_ = clone(self.estimator)
         kept = fitted.kept_network(self.best_index_)
@@ -109,12 +97,6 @@ class ToyNetCVSearch(GridSearchCV):
         self.refit_time_ = 0.0  # the refit trains in the same program as the folds
         self._fitted_cv = fitted
         return self
-
-    def score(self, X, y=None, **params):
-        """Score of the best estimator on ``X``, ``y`` with the ranking scorer."""
-        check_is_fitted(self)
-        scorer = self.scorer_[SCORE_KEY] if self.multimetric_ else self.scorer_
-        return scorer(self.best_estimator_, X, y, **params)
 
     def warm_up(self, X, y):
         """Compile the search's training program; return the seconds compilation took.
@@ -167,7 +149,7 @@ class ToyNetCVSearch(GridSearchCV):
             name: value for name, value in network.get_params().items() if name not in _GRID_NAMES
         }
         params.update(network_params)
-        scoring = self.scoring[SCORE_KEY] if isinstance(self.scoring, dict) else self.scoring
+        scoring = self.scoring[SCORE] if isinstance(self.scoring, dict) else self.scoring
         y = np.asarray(y)
         folds = list(check_cv(self.cv, y, classifier=True).split(X, y))
         searcher = ToyNetClassifierCV(

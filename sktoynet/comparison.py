@@ -26,7 +26,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import _safe_indexing
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.validation import column_or_1d
 
 from sktoynet import _flags, _preprocessing
 from sktoynet._data_summary import as_frame, check_finite, plain_value, summarize
@@ -38,6 +38,7 @@ from sktoynet._out_of_fold import (
 )
 from sktoynet._pipeline import make_toynet
 from sktoynet._progress import FitCounter, counting_batches
+from sktoynet._search_base import LOSS, SCORE, ProgressCallbacks
 from sktoynet._side_by_side import Background, local_worker_processes, worker_processes
 from sktoynet._verdict import judge
 from sktoynet._versions import software_versions
@@ -63,7 +64,6 @@ DEFAULT_REPEATS = 1
 
 #: The metric names of the multi-metric search: the comparison's score and, for
 #: estimators with ``predict_proba``, the log-loss that breaks ties inside a grid.
-SCORE, LOSS = "score", "neg_log_loss"
 
 
 def default_models(random_state=None, *, quick=False):
@@ -387,7 +387,7 @@ class SearchStopped(Exception):
     """A search was stopped from another thread (see ``_ProgressGridSearchCV.stopping``)."""
 
 
-class _ProgressGridSearchCV(GridSearchCV):
+class _ProgressGridSearchCV(ProgressCallbacks, GridSearchCV):
     """GridSearchCV that reports its fits as they finish.
 
     With ``n_jobs`` other than one process, every candidate x fold is handed
@@ -402,27 +402,9 @@ class _ProgressGridSearchCV(GridSearchCV):
     The search is multi-metric (the comparison's score and, with
     ``predict_proba``, the log-loss) and its ``refit`` is a callable, so
     :meth:`score` uses the ``"score"`` metric, as a single-metric search would.
+    When ``stopping`` is set (see :class:`~sktoynet._search_base.ProgressCallbacks`),
+    the search raises :class:`SearchStopped` before its next chunk of candidates.
     """
-
-    on_fits_done = None
-    on_search_done = None
-    #: A :class:`threading.Event`, or None. When set, the search raises
-    #: :class:`SearchStopped` before its next chunk of candidates.
-    stopping = None
-
-    def __getstate__(self):
-        # scikit-learn sends the search itself along with each fit (``caller``);
-        # the callbacks hold the progress bar, which belongs to this process only.
-        # A copy: the state may be the live __dict__ of this search.
-        state = dict(super().__getstate__())
-        for name in ("on_fits_done", "on_search_done", "stopping"):
-            state.pop(name, None)
-        return state
-
-    def score(self, X, y=None, **params):
-        """Score of the best estimator on ``X``, ``y`` with the comparison's scorer."""
-        check_is_fitted(self)
-        return self.scorer_[SCORE](self.best_estimator_, X, y, **params)
 
     def _in_parallel(self):
         return self.on_fits_done is not None and effective_n_jobs(self.n_jobs) != 1

@@ -1,0 +1,46 @@
+"""What compare's two kinds of grid search share.
+
+:func:`sktoynet.compare` searches each model with a GridSearchCV subclass:
+``_ProgressGridSearchCV`` (one fit per grid point and fold) or, for a
+learning rate x width grid of the network, ``ToyNetCVSearch`` (one program
+for the whole grid). Both score two metrics under fixed names, report to the
+progress bar through callbacks, and may be told to stop from another thread.
+"""
+
+from sklearn.utils.validation import check_is_fitted
+
+#: The names of compare's two metrics: its ``scoring``, which ranks the grid
+#: points, and the cross-validated log-loss, which breaks their ties.
+SCORE, LOSS = "score", "neg_log_loss"
+
+
+class ProgressCallbacks:
+    """Mixin for a GridSearchCV: progress callbacks, a stop event and the ranking score.
+
+    ``on_fits_done(n_fits)`` and ``on_search_done()`` are called as fits
+    finish and before the refit; ``stopping`` is a :class:`threading.Event`
+    or None. They belong to this process (the progress bar, the thread that
+    may stop the search), so they are left out when the search is pickled
+    for a worker process.
+    """
+
+    on_fits_done = None
+    on_search_done = None
+    stopping = None
+
+    def __getstate__(self):
+        # A copy: the state may be the live __dict__ of this search.
+        state = dict(super().__getstate__())
+        for name in ("on_fits_done", "on_search_done", "stopping"):
+            state.pop(name, None)
+        return state
+
+    def score(self, X, y=None, **params):
+        """Score of the best estimator on ``X``, ``y`` with the ranking scorer.
+
+        With several metrics (as compare searches), the ``"score"`` metric,
+        as a single-metric search would score.
+        """
+        check_is_fitted(self)
+        scorer = self.scorer_[SCORE] if isinstance(self.scorer_, dict) else self.scorer_
+        return scorer(self.best_estimator_, X, y, **params)
