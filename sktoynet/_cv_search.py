@@ -101,8 +101,8 @@ class ToyNetCVSearch(ProgressCallbacks, GridSearchCV):
     def warm_up(self, X, y):
         """Compile the search's training program; return the seconds compilation took.
 
-        Two identical short fits (one call of the program each,
-        ``EPOCHS_PER_CALL`` epochs) train the same networks on the same data:
+        Two identical short fits (``EPOCHS_PER_CALL`` epochs: one call of the
+        program per learning rate) train the same networks on the same data:
         the first compiles and trains, the second only trains, so their
         difference is the compilation, and :meth:`fit` then runs at steady
         state.

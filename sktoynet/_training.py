@@ -68,17 +68,12 @@ def epoch_batches(rng, n_rows, n_epochs, batch_size):
     return order
 
 
-def aggregate_loss(epoch_losses):
-    """The loss the stopping rule watches: mean over restarts that have not diverged."""
-    finite = epoch_losses[np.isfinite(epoch_losses)]
-    return float(finite.mean()) if finite.size else np.nan
-
-
 def group_losses(epoch_losses, groups, n_groups):
-    """:func:`aggregate_loss` of each group's members, for every epoch at once.
+    """The loss each group's stopping rule watches, for every epoch at once.
 
-    ``epoch_losses`` is ``(n_epochs, n_members)``; returns ``(n_epochs, n_groups)``,
-    NaN where every member of a group has diverged.
+    That is the mean over the group's restarts (members) that have not
+    diverged. ``epoch_losses`` is ``(n_epochs, n_members)``; returns
+    ``(n_epochs, n_groups)``, NaN where every member of a group has diverged.
     """
     finite = np.isfinite(epoch_losses)
     indicator = np.zeros((groups.size, n_groups))
@@ -185,9 +180,11 @@ def train_restarts(
             watched = np.flatnonzero(~was_converged)
             if validation is None:
                 per_group = group_losses(losses, groups, n_groups)
+            if report_epoch is not None:  # one group of every member
+                overall = group_losses(losses, np.zeros_like(groups), 1)[:, 0]
             for offset in range(n_epochs):
                 if report_epoch is not None:
-                    report_epoch(done + offset + 1, aggregate_loss(losses[offset]))
+                    report_epoch(done + offset + 1, float(overall[offset]))
                 if validation is None:
                     for index in watched:
                         if rules[index].update(float(per_group[offset, index])):
