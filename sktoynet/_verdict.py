@@ -81,8 +81,13 @@ def corrected_ttest(differences, test_train_ratio):
     return float(t_stat), float(stats.t.sf(t_stat, d.size - 1))
 
 
-def confidence_interval(scores, test_train_ratio, confidence=CONFIDENCE):
-    """``(low, high)``: the corrected interval of the mean of per-split ``scores``."""
+def confidence_interval(scores, test_train_ratio, confidence=CONFIDENCE, score_range=None):
+    """``(low, high)``: the corrected interval of the mean of per-split ``scores``.
+
+    ``score_range``, ``(lowest, highest)`` possible score, clips the interval:
+    the t-interval is symmetric, so a mean accuracy of 0.98 could otherwise
+    reach above 1.
+    """
     from scipy import stats
 
     scores = np.asarray(scores, dtype=float)
@@ -90,7 +95,39 @@ def confidence_interval(scores, test_train_ratio, confidence=CONFIDENCE):
     if not np.isfinite(std):
         return np.nan, np.nan
     half = std * stats.t.ppf(0.5 + confidence / 2, scores.size - 1)
-    return float(scores.mean() - half), float(scores.mean() + half)
+    low, high = scores.mean() - half, scores.mean() + half
+    if score_range is not None:
+        low, high = np.clip([low, high], *score_range)
+    return float(low), float(high)
+
+
+#: Scorers of scikit-learn whose scores lie in [0, 1], by name or name prefix.
+UNIT_INTERVAL_SCORERS = (
+    "accuracy",
+    "balanced_accuracy",
+    "top_k_accuracy",
+    "average_precision",
+    "roc_auc",
+    "f1",
+    "precision",
+    "recall",
+    "jaccard",
+)
+
+
+def range_of_scorer(scoring):
+    """``(lowest, highest)`` possible value of a scikit-learn scorer name; None if unknown.
+
+    [0, 1] for accuracy, F1, ROC AUC and their kind, at most 0 for the
+    negated losses (``neg_*``), None for a callable or another name.
+    """
+    if not isinstance(scoring, str):
+        return None
+    if scoring.startswith(UNIT_INTERVAL_SCORERS):
+        return (0.0, 1.0)
+    if scoring.startswith("neg_"):
+        return (-np.inf, 0.0)
+    return None
 
 
 def holm(p_values):
@@ -117,7 +154,7 @@ class Verdict:
     sentence: str
 
 
-def judge(split_scores, test_train_ratio, *, losses=None, alpha=ALPHA):
+def judge(split_scores, test_train_ratio, *, losses=None, alpha=ALPHA, score_range=None):
     """Compare each model's per-split scores with the top model's.
 
     Parameters
@@ -136,6 +173,9 @@ def judge(split_scores, test_train_ratio, *, losses=None, alpha=ALPHA):
         models' fits share the CPU).
     alpha : float, default=0.05
         Significance level, applied to the Holm-adjusted p-values.
+    score_range : tuple of float, default=None
+        ``(lowest, highest)`` possible score, which clips the confidence
+        intervals (see :func:`range_of_scorer`); None leaves them as they are.
 
     Returns
     -------
@@ -151,7 +191,10 @@ def judge(split_scores, test_train_ratio, *, losses=None, alpha=ALPHA):
     raw = [corrected_ttest(scores[top] - scores[name], test_train_ratio)[1] for name in others]
     adjusted = dict(zip(others, holm(raw), strict=True))
     p_value = {name: adjusted.get(name, np.nan) for name in names}
-    intervals = {name: confidence_interval(scores[name], test_train_ratio) for name in names}
+    intervals = {
+        name: confidence_interval(scores[name], test_train_ratio, score_range=score_range)
+        for name in names
+    }
     leaders = [name for name in names if not p_value[name] < alpha]
     return Verdict(
         top=top,

@@ -40,7 +40,7 @@ from sktoynet._pipeline import make_toynet
 from sktoynet._progress import FitCounter, counting_batches
 from sktoynet._search_base import LOSS, SCORE, ProgressCallbacks
 from sktoynet._side_by_side import Background, local_worker_processes, worker_processes
-from sktoynet._verdict import judge
+from sktoynet._verdict import judge, range_of_scorer
 from sktoynet._versions import software_versions
 
 __all__ = ["ComparisonResult", "compare", "default_models", "check_target"]
@@ -232,7 +232,8 @@ class ComparisonResult:
         :func:`compare`), ``mean_test_score`` and ``std_test_score``
         (cross-validated score of that point over all the splits),
         ``ci_low`` and ``ci_high`` (95 % confidence interval of that mean,
-        Nadeau-Bengio corrected), ``p_value`` (Holm-adjusted p-value that the
+        Nadeau-Bengio corrected, clipped to the range of the score, such
+        as 0 to 1 for accuracy), ``p_value`` (Holm-adjusted p-value that the
         model scores lower than the top model; NaN for the top model),
         ``mean_fit_time`` (seconds per fit of that point, compilation
         excluded), ``compile_time`` (seconds of one-off compilation paid
@@ -639,6 +640,7 @@ def compare(
         {name: _best_split_scores(search) for name, search in searches.items()},
         ratio,
         losses={name: _best_mean(search, LOSS) for name, search in searches.items()},
+        score_range=range_of_scorer(scoring),
     )
     for name, row in rows.items():
         row.update(ci_low=judged.ci_low[name], ci_high=judged.ci_high[name])

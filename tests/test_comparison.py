@@ -625,3 +625,20 @@ def test_a_best_point_on_the_edge_is_flagged_only_where_the_score_still_rises():
     plateau = {**rising, "mean_test_score": [1.0, 1.0, 1.0]}
     assert edge_of_grid("logistic", grid, {"clf__C": 10.0}, plateau) == []
     assert edge_of_grid("logistic", grid, {"clf__C": 1.0}, rising) == []
+
+
+def test_the_interval_of_an_accuracy_stops_at_1():
+    from sklearn.datasets import make_moons
+    from sklearn.neighbors import KNeighborsClassifier
+
+    from sktoynet._verdict import confidence_interval
+    from sktoynet.comparison import _best_split_scores
+
+    X, y = make_moons(n_samples=100, noise=0.15, random_state=0)
+    result = compare(X, y, models={"knn": KNeighborsClassifier()}, random_state=0)
+    splits = _best_split_scores(result.searches["knn"])
+    ratio = float(np.mean([len(test) / len(train) for train, test in result.splits]))
+    assert confidence_interval(splits, ratio)[1] > 1  # the raw t-interval passes 1
+    row = result.table.loc["knn"]
+    assert row["ci_high"] == 1.0
+    assert 0 < row["ci_low"] < row["mean_test_score"] < 1

@@ -4,7 +4,13 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sktoynet._verdict import confidence_interval, corrected_ttest, holm, judge
+from sktoynet._verdict import (
+    confidence_interval,
+    corrected_ttest,
+    holm,
+    judge,
+    range_of_scorer,
+)
 
 
 def test_the_statistic_matches_a_hand_computation():
@@ -78,3 +84,30 @@ def test_a_single_split_cannot_tell_models_apart():
     verdict = judge({"a": [1.0], "b": [0.5]}, 0.25)
     assert verdict.leaders == ["a", "b"]
     assert "single split" in verdict.sentence
+
+
+def test_intervals_are_clipped_to_the_range_of_the_score():
+    scores = np.array([1.0, 0.95, 1.0, 0.9, 1.0])  # mean 0.97: the raw interval passes 1
+    low, high = confidence_interval(scores, 0.25)
+    assert high > 1
+    assert confidence_interval(scores, 0.25, score_range=(0.0, 1.0)) == (low, 1.0)
+    verdict = judge({"a": scores, "b": scores - 0.5}, 0.25, score_range=(0.0, 1.0))
+    assert verdict.ci_high["a"] == 1.0
+    assert verdict.ci_low["a"] == pytest.approx(low)
+    assert 0.0 <= verdict.ci_low["b"] < verdict.ci_high["b"] < 1.0
+
+
+@pytest.mark.parametrize(
+    "scoring, expected",
+    [
+        ("accuracy", (0.0, 1.0)),
+        ("balanced_accuracy", (0.0, 1.0)),
+        ("f1_macro", (0.0, 1.0)),
+        ("roc_auc_ovr", (0.0, 1.0)),
+        ("neg_log_loss", (-np.inf, 0.0)),
+        ("matthews_corrcoef", None),
+        (lambda estimator, X, y: 0.0, None),
+    ],
+)
+def test_the_range_of_a_scorer(scoring, expected):
+    assert range_of_scorer(scoring) == expected
