@@ -377,6 +377,7 @@ _STYLE = """
        border-bottom: 1px solid #ddd; }
 .sktoynet table.results td { text-align: right; font-variant-numeric: tabular-nums; }
 .sktoynet table.results td:first-of-type { text-align: left; }
+.sktoynet table.results td:not(:first-of-type) { white-space: nowrap; }
 .sktoynet .classes { display: flex; flex-wrap: wrap; gap: 2em; }
 .sktoynet figure { margin: 1em 0 2em; }
 .sktoynet figure img { max-width: 100%; border: 1px solid #eee; }
