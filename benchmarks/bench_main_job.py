@@ -10,11 +10,17 @@ prints every wall time, the medians, their ratio and whether the default
 meets the 30 s budget, and checks that both runs wrote the same table
 (scores and chosen parameters; not times).
 
+It also prints the CPU seconds of each run, workers included: spread over
+all the cores, they are the least wall time any scheduling of the same work
+could take, so they say how much a budget can gain from more parallelism
+and how much only from less work.
+
 Run: python benchmarks/bench_main_job.py [--rounds 3]
 """
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -32,15 +38,27 @@ SETTINGS = {"default (side by side)": [], "--n-jobs 1": ["--n-jobs", "1"]}
 SCORE_COLUMNS = ["best_params", "mean_test_score", "std_test_score", "p_value", "train_score"]
 
 
+def children_cpu_seconds():
+    """User + system CPU seconds of this process' finished children and their descendants."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_main_job(extra_args, out_dir):
-    """Wall seconds of one ``sktoynet compare`` in a fresh process, and its results table."""
+    """Wall and CPU seconds of one ``sktoynet compare`` in a fresh process, and its table.
+
+    The CPU seconds are those of the process and of its worker processes
+    (which it waits for before exiting), over all cores.
+    """
     command = [sys.executable, "-m", "sktoynet", "compare", "--quiet", "--out", str(out_dir)]
+    cpu_before = children_cpu_seconds()
     started = time.perf_counter()
     subprocess.run([*command, *extra_args], check=True, stdout=subprocess.DEVNULL)
     seconds = time.perf_counter() - started
+    cpu = children_cpu_seconds() - cpu_before
     table = pd.read_csv(out_dir / "results.csv", index_col=["dataset", "model"])
     shutil.rmtree(out_dir)
-    return seconds, table
+    return seconds, cpu, table
 
 
 def main():
@@ -51,13 +69,18 @@ def main():
     print(f"# sktoynet compare: two toy problems, full grids, report; {machine_description()}")
     print(f"# each run a fresh process; load average before: {os.getloadavg()[0]:.1f}\n")
     times = {name: [] for name in SETTINGS}
+    cpu_times = {name: [] for name in SETTINGS}
     tables = {}
     with tempfile.TemporaryDirectory() as scratch:
         for round_number in range(args.rounds):
             for name, extra_args in SETTINGS.items():
-                seconds, tables[name] = run_main_job(extra_args, Path(scratch) / "report")
+                seconds, cpu, tables[name] = run_main_job(extra_args, Path(scratch) / "report")
                 times[name].append(seconds)
-                print(f"round {round_number + 1}, {name}: {seconds:.1f} s", flush=True)
+                cpu_times[name].append(cpu)
+                print(
+                    f"round {round_number + 1}, {name}: {seconds:.1f} s wall, {cpu:.1f} s CPU",
+                    flush=True,
+                )
     first, *others = tables.values()
     for table in others:
         pd.testing.assert_frame_equal(table[SCORE_COLUMNS], first[SCORE_COLUMNS])
@@ -65,13 +88,22 @@ def main():
     serial = medians["--n-jobs 1"]
     print()
     print_table(
-        ["setting", "median wall (s)", "slowest (s)", "ratio to --n-jobs 1"],
+        [
+            "setting",
+            "median wall (s)",
+            "slowest (s)",
+            "ratio to --n-jobs 1",
+            "median CPU (s)",
+            "CPU / cores (s)",
+        ],
         [
             [
                 name,
                 f"{medians[name]:.1f}",
                 f"{max(times[name]):.1f}",
                 f"{medians[name] / serial:.2f}",
+                f"{statistics.median(cpu_times[name]):.1f}",
+                f"{statistics.median(cpu_times[name]) / os.cpu_count():.1f}",
             ]
             for name in SETTINGS
         ],

@@ -354,11 +354,8 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
 
     def _network(self, point):
         """The ToyNetClassifier of one grid point, with this estimator's other parameters."""
-        params = {
-            name: value
-            for name, value in self.get_params().items()
-            if name in ToyNetClassifier._get_param_names()
-        }
+        names = ToyNetClassifier._get_param_names()  # read off a signature: slow, once
+        params = {name: value for name, value in self.get_params().items() if name in names}
         return ToyNetClassifier(**params, **point)
 
     @_fit_context(prefer_skip_nested_validation=True)
