@@ -4,9 +4,14 @@ On import, TensorFlow writes C++ notices straight to the process' stderr
 (oneDNN numerics, "could not find cuda drivers" on CPU machines). They reach
 the terminal before any logging is configured, even with
 ``TF_CPP_MIN_LOG_LEVEL=3`` (they come before absl's logging is set up), and
-tell a user of a toy classifier nothing they can act on. So they are dropped
-during the import, and Python warnings raised meanwhile are replayed, so
-nothing actionable is lost.
+tell a user of a toy classifier nothing they can act on. So file descriptor 2
+is sent to the null device during the import, while Python's ``sys.stderr``
+keeps writing to the terminal: Python warnings, and the output of other
+threads, still reach the user.
+
+No warnings filter is changed meanwhile: the filters are global, and another
+thread may be warning, or handing the filters to worker processes
+(scikit-learn's joblib fits), at that moment.
 
 The user's ``TF_CPP_MIN_LOG_LEVEL`` is honoured: 0 shows everything (nothing
 is dropped); another value is kept as it is for TensorFlow's later logs.
@@ -20,7 +25,6 @@ sktoynet quieted; a marker variable tells them it was not the user's choice.
 import logging
 import os
 import sys
-import warnings
 from contextlib import contextmanager
 
 _QUIETED_BY_SKTOYNET = "SKTOYNET_QUIETED_TF"
@@ -34,20 +38,48 @@ def _user_log_level():
     return level.strip() if level is not None else None
 
 
+def _writes_to_descriptor_2(stream):
+    try:
+        return stream.fileno() == 2
+    except (AttributeError, OSError, ValueError):  # Jupyter's streams, pytest's capture
+        return False
+
+
 @contextmanager
 def _native_stderr_dropped():
-    """Send file descriptor 2 to the null device for the duration."""
-    sys.stderr.flush()
+    """Send file descriptor 2 to the null device for the duration.
+
+    If ``sys.stderr`` writes to descriptor 2, it is pointed meanwhile at a
+    copy of the original descriptor, so Python's own output still shows.
+    """
+    python_stderr = sys.stderr
+    python_stderr.flush()
     try:
         saved = os.dup(2)
     except OSError:  # no usable file descriptor 2 (rare embedded setups)
         yield
         return
+    replacement = None
+    if _writes_to_descriptor_2(python_stderr):
+        replacement = open(  # noqa: SIM115 - closed below
+            saved,
+            "w",
+            buffering=1,  # line by line, as the terminal's stderr
+            encoding=getattr(python_stderr, "encoding", None),
+            errors=getattr(python_stderr, "errors", None),
+            closefd=False,
+        )
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 2)
+    if replacement is not None:
+        sys.stderr = replacement
     try:
         yield
     finally:
+        if replacement is not None:
+            if sys.stderr is replacement:
+                sys.stderr = python_stderr
+            replacement.close()
         os.dup2(saved, 2)
         os.close(saved)
         os.close(null)
@@ -63,17 +95,13 @@ def quiet_framework_import():
     if user_level is None:
         os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
         os.environ[_QUIETED_BY_SKTOYNET] = "1"
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("default")
-        with _native_stderr_dropped():
-            yield
-            tensorflow = sys.modules.get("tensorflow")
-            if tensorflow is not None:
-                # Finding the devices logs CUDA errors on machines without a GPU
-                # ("failed call to cuInit"): do it now, while they are dropped.
-                tensorflow.config.list_physical_devices()
-    for warning in caught:
-        warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+    with _native_stderr_dropped():
+        yield
+        tensorflow = sys.modules.get("tensorflow")
+        if tensorflow is not None:
+            # Finding the devices logs CUDA errors on machines without a GPU
+            # ("failed call to cuInit"): do it now, while they are dropped.
+            tensorflow.config.list_physical_devices()
     if user_level is None and "tensorflow" in sys.modules:
         logging.getLogger("tensorflow").setLevel(logging.ERROR)
 

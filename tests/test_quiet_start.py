@@ -39,3 +39,55 @@ def test_start_up_is_quiet_unless_the_user_asks_for_everything(level):
 def test_level_zero_shows_tensorflows_own_messages():
     stderr = stderr_of_a_fit("0")
     assert [word for word in NOISE if word in stderr], stderr
+
+
+WATCHED_IMPORT = """
+import sys, threading, warnings
+
+class ProbeWarning(UserWarning):
+    pass
+
+class WarnOnKeras:  # a warning raised during the import, as any library may raise one
+    def find_spec(self, name, path=None, target=None):
+        if name == "keras":
+            warnings.warn("raised while keras is imported", UserWarning)
+        return None
+
+warnings.filterwarnings("error", category=ProbeWarning)  # the user's own filter
+sys.meta_path.insert(0, WarnOnKeras())
+outcomes = []
+done = threading.Event()
+
+def probe():  # another thread, warning all through the import
+    while not done.is_set():
+        try:
+            warnings.warn("probe", ProbeWarning)
+            outcomes.append("not raised")
+        except ProbeWarning:
+            outcomes.append("raised")
+        done.wait(0.002)
+
+prober = threading.Thread(target=probe, daemon=True)
+prober.start()
+try:
+    import sktoynet._classifier
+finally:
+    done.set()
+    prober.join()
+print(len(outcomes), sorted(set(outcomes)))
+"""
+
+
+def test_the_quiet_import_changes_no_warnings_filter_and_shows_python_warnings():
+    # The filters are global: while TensorFlow is imported, another thread's
+    # warnings (and the filters that joblib hands to worker processes) must
+    # follow the user's filters, and Python warnings still reach stderr.
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SKTOYNET_")}
+    env.pop("TF_CPP_MIN_LOG_LEVEL", None)
+    env["KERAS_BACKEND"] = "tensorflow"
+    completed = run_python(WATCHED_IMPORT, env=env)
+    count, outcomes = completed.stdout.strip().split(" ", 1)
+    assert int(count) > 10  # the import took a while, and the probe ran through it
+    assert outcomes == "['raised']", completed.stdout
+    assert "raised while keras is imported" in completed.stderr
+    assert not [word for word in NOISE if word in completed.stderr], completed.stderr
