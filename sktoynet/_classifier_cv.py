@@ -379,23 +379,10 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
         if not self.refit or len(views) != len(folds) + 1:
             raise ValueError("_fit_views needs refit=True and one view per fold plus the refit.")
         X, y, classes, y_encoded, weights = self._checked_fit_data(views[-1], y, None)
-        self._view_features = [view.shape[1] for view in views]
-        n_features = max(self._view_features)
-        stacked = np.zeros((X.shape[0], len(views), n_features), dtype=np.float32)
-        for index, view in enumerate(views):
-            stacked[:, index, : view.shape[1]] = view
-        try:
-            return self._search(X, stacked, y, classes, y_encoded, weights, folds)
-        finally:
-            del self._view_features
+        return self._search(X, views, y, classes, y_encoded, weights, folds)
 
-    def _view(self, X, stacked, fit):
-        """The rows as fit ``fit`` sees them: ``X``, or its view cut to its own features."""
-        if stacked is None:
-            return X
-        return stacked[:, fit, : self._view_features[fit]]
-
-    def _search(self, X, stacked, y, classes, y_encoded, weights, folds):
+    def _search(self, X, views, y, classes, y_encoded, weights, folds):
+        """Train and score the grid; ``views`` is None, or each fit's view of the rows."""
         points = self._grid()
         rng = check_random_state(self.random_state)
         # The fits of each grid point: one per fold, and the refit on all rows.
@@ -404,7 +391,7 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
             train_rows.append(np.arange(X.shape[0]))
         fit_weights, validation_weights = self._fit_weights(train_rows, y, y_encoded, weights, rng)
         outcomes, fit_time = self._train_grid(
-            X if stacked is None else stacked,
+            X if views is None else _stacked(views),
             y_encoded,
             classes,
             points,
@@ -412,12 +399,13 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
             validation_weights,
             rng,
         )
-        if stacked is not None:  # each fit's networks cut to the features of its own view
+        if views is None:
+            views = [X] * len(train_rows)
+        else:  # each fit's networks cut to the features of its own view
             for (point, fit), (outcome, spec) in outcomes.items():
-                n_features = self._view_features[fit]
+                n_features = views[fit].shape[1]
                 outcome.stacked_weights[0] = outcome.stacked_weights[0][:, :n_features]
                 outcomes[point, fit] = (outcome, replace(spec, n_features=n_features))
-        views = [self._view(X, stacked, fit) for fit in range(len(train_rows))]
         self.cv_results_ = self._cv_results(
             views, y, y_encoded, classes, points, folds, outcomes, fit_time
         )
@@ -610,13 +598,13 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
 
     def _cv_results(self, views, y, y_encoded, classes, points, folds, outcomes, fit_time):
         """GridSearchCV's ``cv_results_`` for the metrics ``score`` and ``neg_log_loss``."""
-        scorers = {"score": check_scoring(self, scoring=self.scoring), "neg_log_loss": None}
+        scorer = check_scoring(self, scoring=self.scoring)
         n_points, n_splits = len(points), len(folds)
         subsets = ("test", "train") if self.return_train_score else ("test",)
         scores = {
             (subset, name): np.full((n_points, n_splits), np.nan)
             for subset in subsets
-            for name in scorers
+            for name in ("score", "neg_log_loss")
         }
         score_times = np.zeros((n_points, n_splits))
         for point in range(n_points):
@@ -641,9 +629,7 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
                         accuracy = np.mean(np.argmax(proba, axis=1) == true)
                         scores[subset, "score"][point, split] = accuracy
                     else:
-                        scores[subset, "score"][point, split] = scorers["score"](
-                            network, X[rows], y[rows]
-                        )
+                        scores[subset, "score"][point, split] = scorer(network, X[rows], y[rows])
                 score_times[point, split] = time.perf_counter() - started
 
         results = {
@@ -668,6 +654,16 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
                 ranked = np.where(np.isnan(mean), -np.inf, mean)
                 results[f"rank_test_{name}"] = rankdata(-ranked, method="min").astype(np.int32)
         return results
+
+
+def _stacked(views):
+    """``(rows, views, features)``: the views side by side, narrower ones padded with zeros."""
+    stacked = np.zeros(
+        (views[0].shape[0], len(views), max(view.shape[1] for view in views)), dtype=np.float32
+    )
+    for index, view in enumerate(views):
+        stacked[:, index, : view.shape[1]] = view
+    return stacked
 
 
 def _neg_log_loss(proba, true):

@@ -62,9 +62,6 @@ TABLE_COLUMNS = [
 #: Repeats of the k folds when ``cv`` is a number (see :func:`compare`).
 DEFAULT_REPEATS = 1
 
-#: The metric names of the multi-metric search: the comparison's score and, for
-#: estimators with ``predict_proba``, the log-loss that breaks ties inside a grid.
-
 
 def default_models(random_state=None, *, quick=False):
     """The three models that :func:`compare` grid-searches by default.
