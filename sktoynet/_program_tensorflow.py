@@ -25,7 +25,12 @@ class TensorFlowProgram(BaseProgram):
 
     def __init__(self, key):
         super().__init__(key)
-        self._compiled = tf.function(self._epochs, jit_compile=True, reduce_retracing=True)
+        # No AutoGraph: the loop is written in keras.ops for JAX too, with no
+        # Python control flow on tensors to convert. Converting Keras' and our
+        # functions anyway took about 0.9 s of every fresh process's first trace.
+        self._compiled = tf.function(
+            self._epochs, jit_compile=True, reduce_retracing=True, autograph=False
+        )
         # Traced functions by input signature: calling one directly skips the
         # tf.function's own dispatch (signature binding, cache lookup), about a
         # millisecond per call, on every chunk of epochs of every fit.
