@@ -14,6 +14,10 @@ from sklearn.utils.validation import check_is_fitted
 SCORE, LOSS = "score", "neg_log_loss"
 
 
+class SearchStopped(Exception):
+    """A search was stopped from another thread (see :attr:`ProgressCallbacks.stopping`)."""
+
+
 class ProgressCallbacks:
     """Mixin for a GridSearchCV: progress callbacks, a stop event and the ranking score.
 
@@ -27,6 +31,16 @@ class ProgressCallbacks:
     on_fits_done = None
     on_search_done = None
     stopping = None
+
+    def check_stopping(self):
+        """Raise :class:`SearchStopped` if the search has been told to stop.
+
+        Called between the steps of a stoppable search (each chunk of
+        candidates, the refit, the out-of-fold predictions), so that a stop
+        waits for the fits in flight only.
+        """
+        if self.stopping is not None and self.stopping.is_set():
+            raise SearchStopped("the search was stopped")
 
     def __getstate__(self):
         # A copy: the state may be the live __dict__ of this search.

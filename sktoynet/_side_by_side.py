@@ -17,6 +17,7 @@ in flight, instead of running on unseen.
 Other joblib backends (dask, threads) get every model's fits, as they did.
 """
 
+import multiprocessing
 import os
 import threading
 from contextlib import contextmanager
@@ -129,3 +130,19 @@ def start_workers(n_workers):
             Parallel(n_jobs=n_workers)(delayed(_import_the_peers)() for _ in range(n_workers))
 
     return Background(start)
+
+
+def kill_worker_processes():
+    """Kill this process's worker processes now, their fits in flight with them.
+
+    For ``sktoynet compare`` after Ctrl-C, whose only child processes are
+    joblib's workers (a library must not call this). The run is over, yet
+    the workers would finish their fits, and at exit joblib's executor waits
+    for every fit handed to it, however long, including those of a search
+    whose thread did not stop within :meth:`Background.stop`'s timeout.
+    """
+    children = multiprocessing.active_children()
+    for child in children:
+        child.terminate()  # SIGTERM: loky's processes offer no kill()
+    for child in children:
+        child.join(timeout=5)

@@ -23,7 +23,7 @@ from sktoynet._cli_datasets import (
 from sktoynet._data_summary import summarize
 from sktoynet._interrupt import Interrupted, interrupts_stop_the_run
 from sktoynet._output import MANIFEST, ReportFolder
-from sktoynet._side_by_side import local_worker_processes, start_workers
+from sktoynet._side_by_side import kill_worker_processes, local_worker_processes, start_workers
 
 #: Where ``sktoynet compare`` writes its report unless told otherwise.
 DEFAULT_OUT = "sktoynet-report"
@@ -273,6 +273,10 @@ def _compare(args, parser):
         start_workers(n_workers)  # while this process imports TensorFlow
     try:
         return _run(args, problems, folder, compare, default_models)
+    except (Interrupted, KeyboardInterrupt):
+        if n_workers:
+            kill_worker_processes()
+        raise
     finally:
         if folder is not None:
             folder.discard()

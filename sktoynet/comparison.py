@@ -381,10 +381,6 @@ class ComparisonResult:
 CHUNK_ROUNDS = 5
 
 
-class SearchStopped(Exception):
-    """A search was stopped from another thread (see ``_ProgressGridSearchCV.stopping``)."""
-
-
 class _ProgressGridSearchCV(ProgressCallbacks, GridSearchCV):
     """GridSearchCV that reports its fits as they finish.
 
@@ -401,7 +397,8 @@ class _ProgressGridSearchCV(ProgressCallbacks, GridSearchCV):
     ``predict_proba``, the log-loss) and its ``refit`` is a callable, so
     :meth:`score` uses the ``"score"`` metric, as a single-metric search would.
     When ``stopping`` is set (see :class:`~sktoynet._search_base.ProgressCallbacks`),
-    the search raises :class:`SearchStopped` before its next chunk of candidates.
+    the search raises :class:`~sktoynet._search_base.SearchStopped` before its
+    next chunk of candidates, or before its refit.
     """
 
     def _in_parallel(self):
@@ -420,14 +417,15 @@ class _ProgressGridSearchCV(ProgressCallbacks, GridSearchCV):
             evaluate_candidates(candidates)
         elif effective_n_jobs(self.n_jobs) != 1:
             for chunk in self._chunks(candidates):
-                self._check_stopping()
+                self.check_stopping()
                 evaluate_candidates(chunk)
         else:
             for candidate in candidates:
-                self._check_stopping()
+                self.check_stopping()
                 evaluate_candidates([candidate])
                 if self.on_fits_done is not None:
                     self.on_fits_done(self.n_splits_)
+        self.check_stopping()  # before the refit
         if self.on_search_done is not None:
             self.on_search_done()
 
@@ -442,10 +440,6 @@ class _ProgressGridSearchCV(ProgressCallbacks, GridSearchCV):
         fits = CHUNK_ROUNDS * effective_n_jobs(self.n_jobs)
         size = max(1, round(fits / max(self.n_splits_, 1)))
         return [candidates[start : start + size] for start in range(0, len(candidates), size)]
-
-    def _check_stopping(self):
-        if self.stopping is not None and self.stopping.is_set():
-            raise SearchStopped("the search was stopped")
 
 
 def compare(
@@ -790,7 +784,12 @@ def _search_in_workers(names, searches, run, stopping):
 
 
 def _search_one(name, search, *, X, y, splits, labels):
-    """Warm up, search, refit and predict out of fold one model; its extras."""
+    """Warm up, search, refit and predict out of fold one model; its extras.
+
+    A search told to stop (its ``stopping`` set, from another thread) raises
+    :class:`~sktoynet._search_base.SearchStopped` before each of these steps.
+    """
+    search.check_stopping()
     started = time.perf_counter()
     counter = labels.start(name, search, len(splits))
     if hasattr(search, "warm_up"):  # a search that compiles one program for its whole grid
@@ -803,6 +802,7 @@ def _search_one(name, search, *, X, y, splits, labels):
         # The warm-up fit's time beyond a steady-state fit of the same (first) grid point.
         first_fit = float(search.cv_results_["mean_fit_time"][0])
         compile_time = np.nan if np.isnan(warm_up) else max(warm_up - first_fit, 0.0)
+    search.check_stopping()
     labels.note(name, "out-of-fold predictions")
     if hasattr(search, "out_of_fold_predictions"):  # its fold networks are at hand
         y_true, y_pred = search.out_of_fold_predictions(X, y, splits)

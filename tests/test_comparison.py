@@ -349,6 +349,74 @@ def test_an_interrupt_in_this_process_stops_the_searches_in_the_workers(two_squa
     assert "sktoynet-background-searches" not in names  # it stopped after a chunk of fits
 
 
+def test_a_search_told_to_stop_during_its_last_fits_refits_nothing(two_squares):
+    import threading
+
+    from sktoynet._search_base import SearchStopped
+    from sktoynet.comparison import _ProgressGridSearchCV
+
+    X, y = two_squares
+    search = _ProgressGridSearchCV(logistic(), {"logisticregression__C": [0.1, 1.0]}, cv=3)
+    search.stopping = threading.Event()
+    fits = []
+
+    def fits_done(n_fits):
+        fits.append(n_fits)
+        if len(fits) == 2:  # the last candidate's fits are done
+            search.stopping.set()
+
+    search.on_fits_done = fits_done
+    with pytest.raises(SearchStopped):
+        search.fit(X, y)
+    assert fits == [3, 3]
+    assert not hasattr(search, "best_estimator_")  # no refit after the stop
+
+
+def test_a_model_told_to_stop_skips_its_next_steps(two_squares, monkeypatch):
+    """Stopped before its search, or after it: no fit, no out-of-fold predictions."""
+    import threading
+
+    import sktoynet.comparison as comparison
+    from sktoynet._search_base import SearchStopped
+
+    X, y = two_squares
+    splits = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))
+    predicted = []
+    monkeypatch.setattr(
+        comparison, "out_of_fold_predictions", lambda *args, **kwargs: predicted.append(1)
+    )
+
+    def search_one(search):
+        labels = comparison._BarLabels(None, order=["LogisticRegression"])
+        comparison._search_one("LogisticRegression", search, X=X, y=y, splits=splits, labels=labels)
+
+    def new_search():
+        search = comparison._make_search(
+            logistic(), {"logisticregression__C": [1.0]}, splits, "accuracy", None
+        )
+        search.stopping = threading.Event()
+        return search
+
+    before = new_search()
+    before.stopping.set()
+    with pytest.raises(SearchStopped):
+        search_one(before)
+    assert not hasattr(before, "cv_results_")
+
+    after = new_search()
+    fit = after.fit
+
+    def fit_then_stop(*args, **kwargs):  # the stop comes while the refit runs
+        fitted = fit(*args, **kwargs)
+        after.stopping.set()
+        return fitted
+
+    after.fit = fit_then_stop
+    with pytest.raises(SearchStopped):
+        search_one(after)
+    assert hasattr(after, "best_estimator_") and predicted == []
+
+
 def test_with_jobs_every_candidate_and_fold_is_handed_over_at_once(two_squares):
     from sktoynet.comparison import _ProgressGridSearchCV
 
