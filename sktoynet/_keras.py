@@ -45,12 +45,39 @@ def _writes_to_descriptor_2(stream):
         return False
 
 
+class _ForwardingStream:
+    """Stands in for ``sys.stderr`` while descriptor 2 goes to the null device.
+
+    Writes go to ``during`` (a stream on a copy of the original descriptor)
+    until :meth:`release`, then to ``after`` (the real ``sys.stderr``), so
+    that whoever kept a reference during the import (a logging handler made
+    then, such as absl's) still writes to the terminal afterwards.
+    """
+
+    def __init__(self, during, after):
+        self._target = during
+        self._during = during
+        self._after = after
+
+    def release(self):
+        """Forward to ``after`` from now on, and close ``during``."""
+        self._target = self._after
+        self._during.close()
+
+    def write(self, text):
+        return self._target.write(text)
+
+    def __getattr__(self, name):  # flush, fileno, encoding, isatty...
+        return getattr(self._target, name)
+
+
 @contextmanager
 def _native_stderr_dropped():
     """Send file descriptor 2 to the null device for the duration.
 
     If ``sys.stderr`` writes to descriptor 2, it is pointed meanwhile at a
-    copy of the original descriptor, so Python's own output still shows.
+    copy of the original descriptor (see :class:`_ForwardingStream`), so
+    Python's own output still shows.
     """
     python_stderr = sys.stderr
     python_stderr.flush()
@@ -61,7 +88,7 @@ def _native_stderr_dropped():
         return
     replacement = None
     if _writes_to_descriptor_2(python_stderr):
-        replacement = open(  # noqa: SIM115 - closed below
+        during = open(  # noqa: SIM115 - closed by release()
             saved,
             "w",
             buffering=1,  # line by line, as the terminal's stderr
@@ -69,6 +96,7 @@ def _native_stderr_dropped():
             errors=getattr(python_stderr, "errors", None),
             closefd=False,
         )
+        replacement = _ForwardingStream(during, python_stderr)
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 2)
     if replacement is not None:
@@ -79,8 +107,10 @@ def _native_stderr_dropped():
         if replacement is not None:
             if sys.stderr is replacement:
                 sys.stderr = python_stderr
-            replacement.close()
-        os.dup2(saved, 2)
+            replacement.flush()
+        os.dup2(saved, 2)  # descriptor 2 is the terminal again before writes go there
+        if replacement is not None:
+            replacement.release()
         os.close(saved)
         os.close(null)
 

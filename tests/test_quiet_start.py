@@ -91,3 +91,25 @@ def test_the_quiet_import_changes_no_warnings_filter_and_shows_python_warnings()
     assert outcomes == "['raised']", completed.stdout
     assert "raised while keras is imported" in completed.stderr
     assert not [word for word in NOISE if word in completed.stderr], completed.stderr
+
+
+LOG_AFTER_THE_IMPORT = """
+import logging, sys
+stderr = sys.stderr
+import sktoynet._classifier
+import absl.logging
+assert sys.stderr is stderr
+# Handlers made during the import (absl's, which TensorFlow's logger reaches)
+# hold the stream that sys.stderr was then: it must still write afterwards.
+logging.getLogger("tensorflow").error("logged after the import")
+absl.logging.error("absl logged after the import")
+"""
+
+
+def test_logs_after_the_quiet_import_reach_stderr():
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SKTOYNET_")}
+    env.pop("TF_CPP_MIN_LOG_LEVEL", None)
+    env["KERAS_BACKEND"] = "tensorflow"
+    stderr = run_python(LOG_AFTER_THE_IMPORT, env=env).stderr
+    assert "Logging error" not in stderr and "closed file" not in stderr, stderr
+    assert "logged after the import" in stderr and "absl logged after the import" in stderr
