@@ -234,6 +234,27 @@ def test_ctrl_c_stops_every_stage_with_status_130_and_no_report(
     assert leftovers(tmp_path) == []
 
 
+def test_a_complete_run_ends_its_worker_processes_quietly(tmp_path):
+    # The command ends its idle workers itself at exit (quicker than joblib's
+    # shutdown): none may outlive it, and ending them must print nothing.
+    command = [sys.executable, "-m", "sktoynet", "compare", "--dataset", "two_squares"]
+    command += ["--quick", "--cv", "3", "--quiet", "--out", str(tmp_path / "report")]
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env=env,
+        start_new_session=True,
+    )
+    out, err = process.communicate(timeout=240)  # a safety net, not a timing check
+    assert process.returncode == 0, err.decode()[-2000:]
+    assert err.decode() == ""
+    assert b"report: " in out and (tmp_path / "report" / "index.html").exists()
+    assert not processes_left(process.pid, grace=5.0), "worker processes outlived the command"
+
+
 def test_ctrl_c_raises_past_except_keyboardinterrupt_and_waits_during_the_final_move():
     from sktoynet._interrupt import Interrupted, interrupts_deferred, interrupts_stop_the_run
 
