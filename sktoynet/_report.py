@@ -64,6 +64,7 @@ class Section:
     result: object  # sktoynet.comparison.ComparisonResult
     figures: list = field(default_factory=list)  # (file name, caption)
     notes: list = field(default_factory=list)
+    drawn: bool = False  # its figures are written (see write_figures)
 
 
 def display_table(table):
@@ -189,10 +190,9 @@ def write_report(out_dir, sections, *, settings=""):
     notes = []
     if matplotlib_available():
         for section in sections:
-            for file_name, caption, figure in _figures(section, _new_figure):
-                figure.savefig(out_dir / file_name, dpi=100)
-                written.append(out_dir / file_name)
-                section.figures.append((file_name, caption))
+            if not section.drawn:
+                write_figures(out_dir, section)
+            written += [out_dir / file_name for file_name, _ in section.figures]
     else:
         notes.append(f"figures skipped: matplotlib is not installed; {INSTALL_HINT}")
 
@@ -200,6 +200,34 @@ def write_report(out_dir, sections, *, settings=""):
     (out_dir / "index.html").write_text(page, encoding="utf-8")
     written.append(out_dir / "index.html")
     return written, notes
+
+
+def write_figures(out_dir, section):
+    """Draw the figures of ``section`` as PNG files into ``out_dir`` (an existing folder).
+
+    Records them (and any notes) on ``section``, which :func:`write_report`
+    then does not draw again.
+    """
+    for file_name, caption, figure in _figures(section, _new_figure):
+        figure.savefig(Path(out_dir) / file_name, dpi=100)
+        section.figures.append((file_name, caption))
+    section.drawn = True
+
+
+def write_figures_ahead(out_dir, section):
+    """:func:`write_figures`, early; on an error, leave ``section`` to :func:`write_report`.
+
+    For the ``sktoynet`` command, while it waits for the next problem's
+    searches. Any error is raised again where the report is written, when
+    the figures are drawn again; an interrupt stops the run at once.
+    """
+    if not matplotlib_available():
+        return
+    figures, notes = list(section.figures), list(section.notes)
+    try:
+        write_figures(out_dir, section)
+    except Exception:  # drawn again by write_report, where the error belongs
+        section.figures, section.notes, section.drawn = figures, notes, False
 
 
 def save_sections(folder, sections, *, settings=""):

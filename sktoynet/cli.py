@@ -11,6 +11,7 @@ import gc
 import sys
 import time
 import warnings
+from functools import partial
 
 from sktoynet import __version__
 from sktoynet._cli_datasets import (
@@ -23,7 +24,12 @@ from sktoynet._cli_datasets import (
 from sktoynet._data_summary import summarize
 from sktoynet._interrupt import Interrupted, interrupts_stop_the_run
 from sktoynet._output import MANIFEST, ReportFolder
-from sktoynet._side_by_side import kill_worker_processes, local_worker_processes, start_workers
+from sktoynet._side_by_side import (
+    kill_worker_processes,
+    local_worker_processes,
+    start_workers,
+    tasks_while_waiting,
+)
 
 #: Where ``sktoynet compare`` writes its report unless told otherwise.
 DEFAULT_OUT = "sktoynet-report"
@@ -262,7 +268,8 @@ def _load_problems(args, parser):
 def _compare(args, parser):
     from sklearn.metrics import get_scorer
 
-    from sktoynet.comparison import check_target, compare, default_models
+    from sktoynet.comparison import check_target, compare
+    from sktoynet.comparison import default_models_built_later as default_models
 
     problems = _load_problems(args, parser)
     get_scorer(args.scoring)  # an unknown name fails now, not after minutes of fitting
@@ -288,7 +295,7 @@ def _compare(args, parser):
 
 
 def _run(args, problems, folder, compare, default_models):
-    from sktoynet._report import Section, save_sections
+    from sktoynet._report import Section, save_sections, write_figures_ahead
     from sktoynet.comparison import DEFAULT_REPEATS
 
     repeats = DEFAULT_REPEATS if args.repeats is None else args.repeats
@@ -299,9 +306,14 @@ def _run(args, problems, folder, compare, default_models):
     )
     print(f"sktoynet {__version__}: {settings}")
     sections = []
-    for problem in problems:
-        result = _compare_problem(args, problem, repeats, compare, default_models)
-        sections.append(Section(problem, result))
+    # A problem's figures are drawn while the next problem's searches run in the
+    # worker processes (this process waits for them then), instead of at the end.
+    with tasks_while_waiting() as waiting:
+        for problem in problems:
+            result = _compare_problem(args, problem, repeats, compare, default_models)
+            sections.append(Section(problem, result))
+            if folder is not None:
+                waiting.append(partial(write_figures_ahead, folder.staging, sections[-1]))
     if folder is not None:
         print(f"\nwriting the report to {args.out} ...", flush=True)
         written, notes = save_sections(folder, sections, settings=settings)

@@ -39,7 +39,12 @@ from sktoynet._out_of_fold import (
 from sktoynet._pipeline import make_toynet
 from sktoynet._progress import FitCounter, counting_batches
 from sktoynet._search_base import LOSS, SCORE, ProgressCallbacks
-from sktoynet._side_by_side import Background, local_worker_processes, worker_processes
+from sktoynet._side_by_side import (
+    Background,
+    Deferred,
+    local_worker_processes,
+    worker_processes,
+)
 from sktoynet._verdict import judge, range_of_scorer
 from sktoynet._versions import software_versions
 
@@ -102,40 +107,67 @@ def default_models(random_state=None, *, quick=False):
     >>> sorted(models["sktoynet"][1])
     ['toynetclassifier__learning_rate', 'toynetclassifier__width']
     """
+    return {"sktoynet": _toynet_model(random_state, quick), **_peer_models(random_state, quick)}
+
+
+def default_models_built_later(random_state=None, *, quick=False):
+    """:func:`default_models`, with sktoynet's model built on its turn (:class:`Deferred`).
+
+    For the ``sktoynet`` command: building sktoynet's model imports
+    TensorFlow, which takes seconds, during which the other models' searches
+    can already run in the worker processes.
+    """
+    toynet = Deferred(
+        partial(_toynet_model, random_state, quick), len(ParameterGrid(_toynet_grid(quick)))
+    )
+    return {"sktoynet": toynet, **_peer_models(random_state, quick)}
+
+
+def _epochs(quick):
+    return 100 if quick else 500
+
+
+def _toynet_grid(quick):
     if quick:
-        epochs = 100
-        toynet = make_toynet(epochs=epochs, n_init=4, random_state=random_state)
-        toynet_grid = {
+        return {
             "toynetclassifier__learning_rate": [0.01, 0.1],
             "toynetclassifier__width": [2, 8],
         }
+    return {
+        "toynetclassifier__learning_rate": [0.001, 0.01, 0.1],
+        "toynetclassifier__width": [2, 4, 8],
+    }
+
+
+def _toynet_model(random_state, quick):
+    n_init = {"n_init": 4} if quick else {}
+    toynet = make_toynet(epochs=_epochs(quick), random_state=random_state, **n_init)
+    return toynet, _toynet_grid(quick)
+
+
+def _peer_models(random_state, quick):
+    if quick:
         c_grid = [0.1, 1.0, 10.0]
         mlp_grid = {
             "mlpclassifier__learning_rate_init": [0.01],
             "mlpclassifier__hidden_layer_sizes": [(2,), (8,)],
         }
     else:
-        epochs = 500
-        toynet = make_toynet(epochs=epochs, random_state=random_state)
-        # The two networks get the same grid: learning rates x hidden units.
-        toynet_grid = {
-            "toynetclassifier__learning_rate": [0.001, 0.01, 0.1],
-            "toynetclassifier__width": [2, 4, 8],
-        }
         c_grid = [0.01, 0.1, 1.0, 10.0, 100.0]
+        # The two networks get the same grid: learning rates x hidden units.
         mlp_grid = {
             "mlpclassifier__learning_rate_init": [0.001, 0.01, 0.1],
             "mlpclassifier__hidden_layer_sizes": [(2,), (4,), (8,)],
         }
     return {
-        "sktoynet": (toynet, toynet_grid),
         "LogisticRegression": (
             make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)),
             {"logisticregression__C": c_grid},
         ),
         "MLPClassifier": (
             make_pipeline(
-                StandardScaler(), MLPClassifier(max_iter=epochs, random_state=random_state)
+                StandardScaler(),
+                MLPClassifier(max_iter=_epochs(quick), random_state=random_state),
             ),
             mlp_grid,
         ),
@@ -612,9 +644,12 @@ def compare(
     caching = tempfile.TemporaryDirectory(prefix="sktoynet-cache-") if preprocessed else None
     with caching or contextlib.nullcontext() as cache:
         if preprocessed:
+            preprocessed_model = partial(_preprocessing.with_preprocessing, memory=cache)
             models = {
-                name: _preprocessing.with_preprocessing(estimator, grid, memory=cache)
-                for name, (estimator, grid) in models.items()
+                name: spec.then(preprocessed_model)
+                if isinstance(spec, Deferred)
+                else preprocessed_model(*spec)
+                for name, spec in models.items()
             }
             # Fitted once on all rows before the search: it says how many columns the
             # models get, and a table it cannot encode fails now, not fold after fold.
@@ -647,7 +682,7 @@ def compare(
         preprocessed=preprocessed,
         splits=splits,
         verdict=judged.sentence,
-        flags=_all_flags(table, searches, models),
+        flags=_all_flags(table, searches),
         confusion_matrices={name: extra["confusion"] for name, extra in extras.items()},
         class_metrics={name: extra["per_class"] for name, extra in extras.items()},
         versions=software_versions(),
@@ -735,21 +770,33 @@ def _search_all(models, X, y, splits, scoring, n_jobs, progress):
     time and out-of-fold confusion matrix and per-class metrics. With local
     worker processes, the models that compile are searched in this thread
     while the others run in the workers (see :mod:`sktoynet._side_by_side`).
+    A :class:`~sktoynet._side_by_side.Deferred` model is built on its turn,
+    in this thread, once the workers' searches have started.
     """
-    searches = {
-        name: _make_search(estimator, grid, splits, scoring, n_jobs)
-        for name, (estimator, grid) in models.items()
-    }
-    here, elsewhere = list(searches), []
     n_workers = local_worker_processes(n_jobs)
+    here_n_jobs = None if n_workers else n_jobs  # one fit after the other, in this process
+    searches = {
+        name: None if isinstance(spec, Deferred) else _make_search(*spec, splits, scoring, n_jobs)
+        for name, spec in models.items()
+    }  # a deferred model's search is made on its turn
+    here, elsewhere = list(searches), []
     if n_workers:
-        here = [name for name in searches if compiles(searches[name].estimator)]
+        here = [
+            name
+            for name, search in searches.items()
+            if search is None or compiles(search.estimator)
+        ]
         elsewhere = [name for name in searches if name not in here]
         for name in here:
-            searches[name].n_jobs = None  # one fit after the other, in this process
+            if searches[name] is not None:
+                searches[name].n_jobs = here_n_jobs
         for name in elsewhere:
             searches[name].n_jobs = n_workers  # a number: the thread has no joblib context
-    bar = _progress_bar(searches, len(splits)) if progress else None
+    n_candidates = sum(
+        spec.n_candidates if isinstance(spec, Deferred) else len(ParameterGrid(spec[1]))
+        for spec in models.values()
+    )
+    bar = _progress_bar(n_candidates, len(splits)) if progress else None
     labels = _BarLabels(bar, order=list(searches))
     run = partial(_search_one, X=X, y=y, splits=splits, labels=labels)
     background = None
@@ -762,6 +809,9 @@ def _search_all(models, X, y, splits, scoring, n_jobs, progress):
             if elsewhere:
                 background = Background(partial(_search_in_workers, elsewhere, searches, run))
             for name in here:
+                if searches[name] is None:
+                    model = models[name].build()
+                    searches[name] = _make_search(*model, splits, scoring, here_n_jobs)
                 extras[name] = run(name, searches[name])
             if background is not None:
                 extras.update(background.result())
@@ -886,17 +936,23 @@ def _grid_search(estimator, grid, **options):
     A grid of exactly learning_rate x width over a pipeline ending in
     ToyNetClassifier is searched by ToyNetClassifierCV, which trains all the
     fits in one program, whatever ``n_jobs``; any other grid goes through
-    GridSearchCV.
+    GridSearchCV. The other models' searches are made without importing
+    TensorFlow.
     """
-    from sktoynet._cv_search import ToyNetCVSearch
+    if compiles(estimator):
+        from sktoynet._cv_search import ToyNetCVSearch
 
-    if ToyNetCVSearch.handles(estimator, grid):
-        return ToyNetCVSearch(estimator, grid, **options)
+        if ToyNetCVSearch.handles(estimator, grid):
+            return ToyNetCVSearch(estimator, grid, **options)
     return _ProgressGridSearchCV(estimator, grid, **options)
 
 
 def _as_model_grids(models):
-    """``{name: (estimator, grid)}``, validated, with fresh clones of the estimators."""
+    """``{name: (estimator, grid)}``, validated, with fresh clones of the estimators.
+
+    A :class:`~sktoynet._side_by_side.Deferred` model is kept as it is: it
+    builds a fresh estimator on its turn.
+    """
     if not isinstance(models, dict) or not models:
         raise ValueError(
             "models must be a non-empty dict {name: (estimator, param_grid)}, "
@@ -904,6 +960,9 @@ def _as_model_grids(models):
         )
     checked = {}
     for name, spec in models.items():
+        if isinstance(spec, Deferred):
+            checked[str(name)] = spec
+            continue
         estimator, grid = spec if isinstance(spec, tuple) else (spec, {})
         if not hasattr(estimator, "fit"):
             raise ValueError(f"models[{name!r}] is not an estimator: {estimator!r}")
@@ -911,13 +970,10 @@ def _as_model_grids(models):
     return checked
 
 
-def _progress_bar(searches, n_splits):
+def _progress_bar(n_candidates, n_splits):
     from tqdm.auto import tqdm
 
-    total = None
-    if n_splits is not None:
-        total = sum(len(ParameterGrid(search.param_grid)) for search in searches.values())
-        total *= n_splits
+    total = None if n_splits is None else n_candidates * n_splits
     return tqdm(total=total, unit="fit", leave=False, dynamic_ncols=True)
 
 
@@ -953,12 +1009,12 @@ def _table_row(search, X, y, extra):
     }
 
 
-def _all_flags(table, searches, models):
+def _all_flags(table, searches):
     """The flags of every model, in table order: edge of the grid, then refit against CV."""
     flags = []
     for name, search in searches.items():
         flags += _flags.edge_of_grid(
-            name, models[name][1], search.best_params_, search.cv_results_, SCORE
+            name, search.param_grid, search.best_params_, search.cv_results_, SCORE
         )
         row = table.loc[name]
         disagreement = _flags.refit_disagrees(

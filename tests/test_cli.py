@@ -151,7 +151,7 @@ def only_logistic_regression(random_state=None, *, quick=False):
 
 def test_no_arguments_compares_on_both_toy_problems(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("sktoynet.comparison.default_models", only_logistic_regression)
+    monkeypatch.setattr("sktoynet.comparison.default_models_built_later", only_logistic_regression)
     status, out, _ = run(capsys)
     assert status == 0
     assert "== two squares" in out and "== three bands" in out
@@ -161,12 +161,79 @@ def test_no_arguments_compares_on_both_toy_problems(tmp_path, capsys, monkeypatc
 
 def test_no_report_prints_only(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("sktoynet.comparison.default_models", only_logistic_regression)
+    monkeypatch.setattr("sktoynet.comparison.default_models_built_later", only_logistic_regression)
     status, out, _ = run(capsys, "--dataset", "iris", "--no-report", "--quiet")
     assert status == 0
     assert "iris" in out and "LogisticRegression" in out
     assert "report:" not in out
     assert not (tmp_path / "sktoynet-report").exists()
+
+
+def test_a_problems_figures_are_drawn_while_the_next_problems_searches_run(
+    tmp_path, capsys, monkeypatch
+):
+    import sktoynet._report as report
+    import sktoynet.comparison as comparison
+
+    monkeypatch.setattr(comparison, "default_models_built_later", only_logistic_regression)
+    events = []
+    compare, ahead = comparison.compare, report.write_figures_ahead
+
+    def recorded_compare(X, y, **options):
+        result = compare(X, y, **options)
+        events.append(f"compared {len(y)} rows")
+        return result
+
+    def recorded_ahead(out_dir, section):
+        ahead(out_dir, section)
+        events.append(f"drew {section.problem.name}: {section.drawn}")
+
+    monkeypatch.setattr(comparison, "compare", recorded_compare)
+    monkeypatch.setattr(report, "write_figures_ahead", recorded_ahead)
+    out_dir = tmp_path / "report"
+    args = ["--dataset", "xor", "--dataset", "iris", "--quiet", "--n-jobs", "2"]
+    status, out, _ = run(capsys, *args, "--out", str(out_dir))
+    assert status == 0
+    # xor's figures, while iris' search waited for the worker processes; iris' at the end.
+    assert events == ["compared 300 rows", "drew xor: True", "compared 150 rows"]
+    for name in ("xor", "iris"):
+        assert_valid_png(out_dir / f"{name}-decision-boundaries.png")
+    page = (out_dir / "index.html").read_text()
+    assert page.count("<figure>") == 2
+    manifest = (out_dir / "sktoynet-manifest.txt").read_text().split()
+    assert "xor-decision-boundaries.png" in manifest and "iris-decision-boundaries.png" in manifest
+
+
+def test_figures_that_fail_ahead_are_left_to_the_report_which_raises(tmp_path, monkeypatch):
+    import sktoynet._report as report
+    from sktoynet import compare
+    from sktoynet.datasets import make_two_squares
+
+    X, y = make_two_squares(random_state=0)
+    models = only_logistic_regression()
+    result = compare(X, y, models=models, cv=2, random_state=0)
+    section = report.Section(report.problem_of(result, "squares"), result)
+
+    def failing(section, new_figure):
+        section.notes.append("half-drawn")
+        raise RuntimeError("out of fonts")
+        yield  # a generator, as _figures is
+
+    with monkeypatch.context() as patched:
+        patched.setattr(report, "_figures", failing)
+        report.write_figures_ahead(tmp_path, section)  # no error here
+        assert (section.drawn, section.figures, section.notes) == (False, [], [])
+        with pytest.raises(RuntimeError, match="out of fonts"):
+            report.write_report(tmp_path / "first", [section])
+    section.notes.clear()
+    report.write_figures_ahead(tmp_path / "first", section)
+    assert section.drawn and section.figures
+    with monkeypatch.context() as patched:
+        patched.setattr(report, "_figures", failing)  # not called again: no error
+        written, _ = report.write_report(tmp_path / "first", [section])
+    png = [path for path in written if path.suffix == ".png"]
+    assert [path.name for path in png] == [name for name, _ in section.figures]
+    assert_valid_png(png[0])
 
 
 def write_csv(path, frame):
@@ -285,7 +352,7 @@ def test_help_lists_the_datasets_and_the_report_folder(capsys):
 def test_without_matplotlib_the_tables_are_written_and_the_fix_is_named(
     tmp_path, capsys, monkeypatch
 ):
-    monkeypatch.setattr("sktoynet.comparison.default_models", only_logistic_regression)
+    monkeypatch.setattr("sktoynet.comparison.default_models_built_later", only_logistic_regression)
     monkeypatch.setattr("sktoynet._report.matplotlib_available", lambda: False)
     status, _, err = run(capsys, "--dataset", "xor", "--quiet", "--out", str(tmp_path))
     assert status == 0
@@ -300,7 +367,7 @@ def test_without_matplotlib_the_tables_are_written_and_the_fix_is_named(
 
 
 def test_a_tab_separated_file_is_read_with_sep_backslash_t(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("sktoynet.comparison.default_models", only_logistic_regression)
+    monkeypatch.setattr("sktoynet.comparison.default_models_built_later", only_logistic_regression)
     path = csv_text(
         tmp_path / "points.tsv", "x\tlabel\n" + "".join(f"{i}\t{i % 2}\n" for i in range(12))
     )
@@ -322,7 +389,7 @@ def test_the_report_shows_the_verdict_per_class_tables_and_versions(three_bands_
 
 
 def test_repeats_draws_the_folds_several_times(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("sktoynet.comparison.default_models", only_logistic_regression)
+    monkeypatch.setattr("sktoynet.comparison.default_models_built_later", only_logistic_regression)
     status, out, _ = run(capsys, "--dataset", "iris", "--repeats", "3", "--no-report", "--quiet")
     assert status == 0
     assert "5-fold stratified cross-validation, repeated 3 times" in out

@@ -32,7 +32,7 @@ def only_logistic_regression(random_state=None, *, quick=False):
 
 @pytest.fixture
 def fast_models(monkeypatch):
-    monkeypatch.setattr("sktoynet.comparison.default_models", only_logistic_regression)
+    monkeypatch.setattr("sktoynet.comparison.default_models_built_later", only_logistic_regression)
 
 
 def run(capsys, *args):

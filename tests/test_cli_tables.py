@@ -149,7 +149,7 @@ def test_a_kept_id_column_is_named_in_a_warning(tmp_path, monkeypatch):
     def logistic_only(random_state=None, *, quick=False):
         return {"LogisticRegression": default_models(random_state)["LogisticRegression"]}
 
-    monkeypatch.setattr("sktoynet.comparison.default_models", logistic_only)
+    monkeypatch.setattr("sktoynet.comparison.default_models_built_later", logistic_only)
     mixed_table().to_csv(tmp_path / "members.csv", index=False)
     args = ["--data", str(tmp_path / "members.csv"), "--target", "renews", "--no-report"]
     status, _, stderr = run_main(*args, "--cv", "3", "--quiet")
