@@ -41,7 +41,8 @@ COLUMNS_NOTE = (
     "compilation excluded (wall time: when the models are searched side by side, it includes "
     "sharing the CPU with the others' fits); compile: sktoynet's one-off compilation, paid "
     "once before its search. Total: seconds for the model's search, refit and out-of-fold "
-    "predictions. Train score: the chosen grid point refitted on all rows, scored on those "
+    "predictions (wall time; in the command, the first problem's also counts the worker "
+    "processes' start). Train score: the chosen grid point refitted on all rows, scored on those "
     "rows."
 )
 

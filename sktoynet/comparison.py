@@ -569,7 +569,7 @@ def compare(
         differently; more repeats make the test between models more
         sensitive, and the comparison proportionally longer. None means
         :data:`DEFAULT_REPEATS` (1, so that ``sktoynet compare`` stays
-        short: 25-33 s on a 2-core machine, report included; pass 3 or more
+        short: 21-29 s on a 2-core machine, report included; pass 3 or more
         for close calls).
         Only with ``cv`` given as a number.
 
