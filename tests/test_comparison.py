@@ -692,6 +692,7 @@ def test_compare_and_the_command_line_import_neither_keras_nor_skrub():
         """
         import sys
         import sktoynet.cli, sktoynet.comparison
+        sktoynet.comparison.default_models_built_later()  # the command's models, unbuilt
         heavy = ("keras", "tensorflow", "jax", "skrub")
         print(sorted(name for name in heavy if name in sys.modules))
         """,
