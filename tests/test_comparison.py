@@ -330,10 +330,11 @@ def built_on_its_turn(models, name, record):
     from sktoynet._side_by_side import Deferred
 
     estimator, grid = models[name]
+    earlier = set(threading.enumerate())  # an earlier test's threads may still be ending
 
     def build():
-        threads = {thread.name for thread in threading.enumerate()}
-        record.append("sktoynet-background-searches" in threads)
+        started = {thread.name for thread in threading.enumerate() if thread not in earlier}
+        record.append("sktoynet-background-searches" in started)
         return clone(estimator), grid
 
     return {**models, name: Deferred(build, len(ParameterGrid(grid)))}
