@@ -51,8 +51,9 @@ def interrupts_stop_the_run():
 def interrupts_deferred():
     """Within the block, SIGINT is noted instead of raised; it is raised when the block ends.
 
-    For a last step that must not be cut in half, such as renaming the report
-    into place. Yields the handler, whose ``pending`` says whether a SIGINT
+    For a step that must not be cut in half, such as renaming the report
+    into place or writing the progress bar. Blocks may nest: the outermost
+    one raises. Yields the handler, whose ``pending`` says whether a SIGINT
     came during the block; the caller that has nothing left to do after the
     block may clear it and finish normally.
     """
@@ -60,11 +61,12 @@ def interrupts_deferred():
     if handler is None:
         yield _Handler()
         return
+    outer = handler.deferring  # within another such block: that one raises, at its end
     handler.deferring = True
     try:
         yield handler
     finally:
-        handler.deferring = False
-    if handler.pending:
+        handler.deferring = outer
+    if handler.pending and not outer:
         handler.pending = False
         raise Interrupted

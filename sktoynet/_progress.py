@@ -16,6 +16,8 @@ from contextlib import contextmanager
 import joblib
 from joblib.parallel import get_active_backend
 
+from sktoynet._interrupt import interrupts_deferred
+
 
 @contextmanager
 def counting_batches(on_batch_done):
@@ -60,3 +62,36 @@ class FitCounter:
 
     def finish(self):
         self(self.total)
+
+
+class InterruptSafeBar:
+    """A tqdm bar whose updates Ctrl-C cannot cut in half.
+
+    tqdm takes its write lock in ``refresh`` without a ``with``, so an
+    interrupt raised in the main thread while it writes the bar (which is
+    when a user sees the bar move, and presses Ctrl-C) left the lock held:
+    the next update from another thread, joblib's result thread among them,
+    waited forever, and so did the command's exit. Each call here holds the
+    interrupt back until tqdm is done (see
+    :func:`~sktoynet._interrupt.interrupts_deferred`); calls from other
+    threads are not affected by signals and run as they are.
+    """
+
+    def __init__(self, bar):
+        self._bar = bar
+
+    def _call(self, method, *args):
+        with interrupts_deferred():
+            return getattr(self._bar, method)(*args)
+
+    def update(self, n=1):
+        return self._call("update", n)
+
+    def set_description(self, text):
+        return self._call("set_description", text)
+
+    def set_postfix_str(self, text):
+        return self._call("set_postfix_str", text)
+
+    def close(self):
+        return self._call("close")

@@ -8,7 +8,9 @@ on stderr and exit status 2.
 
 import argparse
 import gc
+import os
 import sys
+import threading
 import time
 import warnings
 from functools import partial
@@ -36,6 +38,9 @@ DEFAULT_OUT = "sktoynet-report"
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+
+#: After Ctrl-C, how long Python's exit may take before the process ends anyway.
+EXIT_GRACE_SECONDS = 5.0
 
 
 def build_parser():
@@ -139,19 +144,39 @@ def build_parser():
 def run():
     """The ``sktoynet`` command's entry point: :func:`main`, then exit with its status.
 
-    Two things make the exit prompt (neither is done by :func:`main`, which
+    Three things make the exit prompt (none is done by :func:`main`, which
     also runs inside other programs, the tests among them):
 
     - the worker processes, idle by then, are ended: joblib's executor would
       otherwise shut them down one by one at exit (about 0.4 s);
     - the objects are frozen: Python's last garbage collection would
       otherwise walk TensorFlow's object graph for about 2 seconds, while the
-      operating system frees the memory anyway.
+      operating system frees the memory anyway;
+    - after an interrupt, Python's exit gets :data:`EXIT_GRACE_SECONDS`, then
+      the process ends anyway. Ctrl-C raises in this thread wherever it is,
+      possibly while it holds a lock that another thread then waits for
+      forever (tqdm's, when it lands in a progress-bar update), and Python's
+      exit would wait for that thread (joblib's executor joins its own). By
+      then the report's staging folder is removed and the workers are ended.
     """
     status = main()
     kill_worker_processes()
+    if status == EXIT_INTERRUPTED:
+        _end_anyway_after(EXIT_GRACE_SECONDS, status)
     gc.freeze()
     sys.exit(status)
+
+
+def _end_anyway_after(seconds, status):
+    """End the process with ``status`` in ``seconds``, if Python's exit has not ended it."""
+
+    def end():
+        time.sleep(seconds)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+
+    threading.Thread(target=end, name="sktoynet-exit-watchdog", daemon=True).start()
 
 
 def _int_at_least(minimum, unit=""):

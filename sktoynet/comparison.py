@@ -37,7 +37,7 @@ from sktoynet._out_of_fold import (
     out_of_fold_predictions,
 )
 from sktoynet._pipeline import make_toynet
-from sktoynet._progress import FitCounter, counting_batches
+from sktoynet._progress import FitCounter, InterruptSafeBar, counting_batches
 from sktoynet._search_base import LOSS, SCORE, ProgressCallbacks
 from sktoynet._side_by_side import (
     Background,
@@ -974,7 +974,7 @@ def _progress_bar(n_candidates, n_splits):
     from tqdm.auto import tqdm
 
     total = None if n_splits is None else n_candidates * n_splits
-    return tqdm(total=total, unit="fit", leave=False, dynamic_ncols=True)
+    return InterruptSafeBar(tqdm(total=total, unit="fit", leave=False, dynamic_ncols=True))
 
 
 def short_params(params):

@@ -12,6 +12,7 @@ import selectors
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import numpy as np
@@ -255,6 +256,24 @@ def test_a_complete_run_ends_its_worker_processes_quietly(tmp_path):
     assert not processes_left(process.pid, grace=5.0), "worker processes outlived the command"
 
 
+def test_after_ctrl_c_the_command_exits_without_waiting_for_other_threads():
+    # Ctrl-C raises in the main thread wherever it is. Once it landed in a
+    # progress-bar update, holding tqdm's lock: joblib's executor thread then
+    # waited for that lock forever, and Python's exit for that thread (seen in
+    # CI, with py-spy). An exit hook that never returns stands for that wait.
+    code = (
+        "import threading, sktoynet.cli as cli\n"
+        "threading._register_atexit(threading.Event().wait)\n"
+        "cli.main = lambda argv=None: cli.EXIT_INTERRUPTED\n"
+        "cli.run()\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    done = subprocess.run(  # the timeout is a safety net, not a timing check
+        [sys.executable, "-c", code], capture_output=True, timeout=120, env=env
+    )
+    assert done.returncode == 130, done.stderr.decode()[-2000:]
+
+
 def test_ctrl_c_raises_past_except_keyboardinterrupt_and_waits_during_the_final_move():
     from sktoynet._interrupt import Interrupted, interrupts_deferred, interrupts_stop_the_run
 
@@ -276,3 +295,30 @@ def test_ctrl_c_raises_past_except_keyboardinterrupt_and_waits_during_the_final_
                 finished = True
         assert finished
     assert signal.getsignal(signal.SIGINT) is previous
+
+
+def test_ctrl_c_during_a_progress_bar_update_is_raised_once_the_update_is_done():
+    from sktoynet._interrupt import Interrupted, interrupts_deferred, interrupts_stop_the_run
+    from sktoynet._progress import InterruptSafeBar
+
+    lock = threading.Lock()
+    done = []
+
+    class TqdmLike:  # takes its lock without a with, as tqdm's refresh does
+        def update(self, n):
+            lock.acquire()
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(100):  # the handler runs between bytecodes, in this thread
+                time.sleep(0.001)
+            lock.release()
+            done.append(n)
+
+    with interrupts_stop_the_run():
+        with pytest.raises(Interrupted):
+            InterruptSafeBar(TqdmLike()).update(3)
+        assert done == [3] and not lock.locked()  # another thread can write the bar
+        with pytest.raises(Interrupted):  # within a longer deferred step, raised at its end
+            with interrupts_deferred():
+                InterruptSafeBar(TqdmLike()).update(4)
+                done.append("rest of the step")
+        assert done == [3, 4, "rest of the step"]
