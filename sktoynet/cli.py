@@ -147,8 +147,9 @@ def run():
     Three things make the exit prompt (none is done by :func:`main`, which
     also runs inside other programs, the tests among them):
 
-    - the worker processes, idle by then, are ended: joblib's executor would
-      otherwise shut them down one by one at exit (about 0.4 s);
+    - the worker processes are ended: joblib's executor would otherwise shut
+      them down one by one at exit (about 0.4 s), and after Ctrl-C it would
+      first wait for every fit still handed to them;
     - the objects are frozen: Python's last garbage collection would
       otherwise walk TensorFlow's object graph for about 2 seconds, while the
       operating system frees the memory anyway;
@@ -310,10 +311,6 @@ def _compare(args, parser):
         start_workers(n_workers)  # while this process imports TensorFlow
     try:
         return _run(args, problems, folder, compare, default_models)
-    except (Interrupted, KeyboardInterrupt):
-        if n_workers:
-            kill_worker_processes()
-        raise
     finally:
         if folder is not None:
             folder.discard()
