@@ -12,6 +12,7 @@ import pandas as pd
 from sklearn import datasets as sk_datasets
 
 from sktoynet._data_summary import check_finite
+from sktoynet._safe_text import file_stem
 from sktoynet.datasets import make_three_bands, make_two_squares
 
 
@@ -176,7 +177,7 @@ def load_csv(path, target, *, drop=(), sep=","):
         raise DataError(f"{shown}: {exc}") from exc
     dropped = f", {len(drop)} column(s) dropped" if drop else ""
     return Problem(
-        name=path.stem,
+        name=file_stem(path.stem),  # names the report's figure files
         title=path.name,
         X=features,
         y=y.to_numpy(),

@@ -5,7 +5,6 @@ figures by relative paths, so the folder can be opened offline or moved.
 """
 
 import base64
-import html
 import importlib.util
 import io
 from dataclasses import dataclass, field
@@ -14,6 +13,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sktoynet._safe_text import (
+    file_stem,
+    file_stems,
+    for_html,
+    for_markdown,
+    for_terminal,
+    for_url,
+    html_table,
+    neutralise_csv_frame,
+)
 from sktoynet.plotting import INSTALL_HINT
 
 #: Column headers for people, in the terminal, Markdown and HTML; "95% CI" joins two columns.
@@ -91,10 +100,13 @@ def display_table(table):
 
 
 def format_table(table):
-    """Aligned plain-text columns for the terminal: text left, numbers right."""
+    """Aligned plain-text columns for the terminal: text left, numbers right.
+
+    Control characters in model names and parameters are shown as escapes.
+    """
     shown = display_table(table).reset_index()
     headers = list(shown.columns)
-    rows = shown.astype(str).to_numpy().tolist()
+    rows = [[for_terminal(cell) for cell in row] for row in shown.to_numpy()]
     widths = [max(len(headers[i]), *(len(row[i]) for row in rows)) for i in range(len(headers))]
     left = {0, 1}  # model and parameters
 
@@ -109,17 +121,16 @@ def format_table(table):
 
 
 def markdown_table(table):
-    """A GitHub-flavoured Markdown table, numbers right-aligned."""
+    """A GitHub-flavoured Markdown table, numbers right-aligned, every cell literal text."""
     shown = display_table(table).reset_index()
     headers = list(shown.columns)
 
-    def escape(cell):
-        return str(cell).replace("|", "\\|")
+    def line(cells):
+        return "| " + " | ".join(for_markdown(cell) for cell in cells) + " |"
 
-    lines = ["| " + " | ".join(headers) + " |"]
+    lines = [line(headers)]
     lines.append("|" + "|".join(["---", "---"] + ["---:"] * (len(headers) - 2)) + "|")
-    for row in shown.itertuples(index=False):
-        lines.append("| " + " | ".join(escape(cell) for cell in row) + " |")
+    lines += [line(row) for row in shown.itertuples(index=False)]
     return "\n".join(lines)
 
 
@@ -139,12 +150,13 @@ def problem_of(result, title="data", description=""):
         names = [str(column) for column in columns]
     else:
         names = [f"x{i}" for i in range(n_features)]
-    return Problem(_slug(title), title, X, np.asarray(result.y), names, description)
+    return Problem(_slug(title), str(title), X, np.asarray(result.y), names, description)
 
 
 def verdict_lines(result):
     """The verdict, then each flag: what the terminal prints under a table."""
-    return [f"verdict: {result.verdict}", *(f"flag: {flag}" for flag in result.flags)]
+    lines = [f"verdict: {result.verdict}", *(f"flag: {flag}" for flag in result.flags)]
+    return [for_terminal(line) for line in lines]
 
 
 def write_report(out_dir, sections, *, settings=""):
@@ -161,30 +173,35 @@ def write_report(out_dir, sections, *, settings=""):
         {section.problem.name: section.result.table for section in sections},
         names=["dataset", "model"],
     )
-    combined.to_csv(out_dir / "results.csv", float_format="%.6g")
+    # Text cells that a spreadsheet would run as formulas get a leading quote.
+    neutralise_csv_frame(combined).to_csv(out_dir / "results.csv", float_format="%.6g")
     written.append(out_dir / "results.csv")
+
+    def paragraph(text):
+        return for_markdown(text, line_start=True)
 
     markdown = ["# sktoynet comparison", ""]
     if settings:
-        markdown += [settings, ""]
-    markdown += [COLUMNS_NOTE, ""]
+        markdown += [paragraph(settings), ""]
+    markdown += [paragraph(COLUMNS_NOTE), ""]
     for section in sections:
         result = section.result
         markdown += [
-            f"## {section.problem.title}",
+            f"## {for_markdown(section.problem.title)}",
             "",
-            f"{section.problem.description}",
+            paragraph(section.problem.description),
             "",
-            *(f"- {line}" for line in _summary_lines(section)),
+            *(f"- {for_markdown(line)}" for line in _summary_lines(section)),
             "",
             markdown_table(result.table),
             "",
-            f"**Verdict:** {result.verdict}",
+            f"**Verdict:** {for_markdown(result.verdict)}",
             "",
-            *(f"- flag: {flag}" for flag in result.flags),
+            *(f"- flag: {for_markdown(flag)}" for flag in result.flags),
             "",
         ]
-    markdown += ["## Software", "", *(f"- {line}" for line in _version_lines(sections)), ""]
+    versions = [f"- {for_markdown(line)}" for line in _version_lines(sections)]
+    markdown += ["## Software", "", *versions, ""]
     (out_dir / "results.md").write_text("\n".join(markdown), encoding="utf-8")
     written.append(out_dir / "results.md")
 
@@ -292,7 +309,7 @@ def _figures(section, new_figure):
     from sktoynet import plotting
 
     problem, result = section.problem, section.result
-    name = problem.name
+    name = file_stem(problem.name)
     scoring = result.scoring if isinstance(result.scoring, str) else "score"
     n_features = problem.X.shape[1]
 
@@ -335,6 +352,7 @@ def _figures(section, new_figure):
     )
 
     toynets = [model for model, est in estimators.items() if _is_toynet(est)]
+    slugs = file_stems(toynets, lower=True)
     for model in toynets:
         cv_results = result.cv_results_[model]
         figure = new_figure(10.5, 4.0)
@@ -364,7 +382,7 @@ def _figures(section, new_figure):
         except ValueError as exc:
             section.notes.append(f"No score heatmap for {model}: {exc}.")
         else:
-            yield (f"{name}-{_slug(model)}-score-heatmap.png", caption, figure)
+            yield (f"{name}-{slugs[model]}-score-heatmap.png", caption, figure)
 
         figure = new_figure(6.5, 4.2)
         ax = figure.subplots()
@@ -375,7 +393,7 @@ def _figures(section, new_figure):
             title=f"{model}, best fit ({_short(best)})",
         )
         yield (
-            f"{name}-{_slug(model)}-loss-curves.png",
+            f"{name}-{slugs[model]}-loss-curves.png",
             f"{model}: training loss of the best estimator, refitted on all rows; "
             "crosses mark where the other random restarts ended.",
             figure,
@@ -389,7 +407,7 @@ def _short(params):
 
 
 def _slug(text):
-    return "".join(c if c.isalnum() else "-" for c in str(text)).strip("-").lower() or "model"
+    return file_stem(str(text).lower())
 
 
 _PAGE_STYLE = """
@@ -417,7 +435,7 @@ _STYLE = """
 
 
 def _html_table(table):
-    return display_table(table).to_html(classes="results", border=0, justify="left")
+    return html_table(display_table(table), classes="results", border=0, justify="left")
 
 
 def _class_tables_html(result):
@@ -432,9 +450,9 @@ def _class_tables_html(result):
             lambda value: f"{value:.3f}"
         )
         parts += [
-            f"<div><h4>{html.escape(model)}</h4>",
-            confusion.to_html(classes="results", border=0),
-            metrics.to_html(classes="results", border=0),
+            f"<div><h4>{for_html(model)}</h4>",
+            html_table(confusion, classes="results", border=0),
+            html_table(metrics, classes="results", border=0),
             "</div>",
         ]
     parts.append("</div>")
@@ -442,27 +460,27 @@ def _class_tables_html(result):
 
 
 def _section_html(section, figure_sources):
-    """The HTML of one problem; ``figure_sources`` gives each figure's ``src``."""
+    """The HTML of one problem; ``figure_sources`` gives each figure's ``src``, escaped."""
     problem, result = section.problem, section.result
     parts = [
-        f'<section id="{html.escape(problem.name)}">',
-        f"<h2>{html.escape(problem.title)}</h2>",
+        f'<section id="{for_html(file_stem(problem.name))}">',
+        f"<h2>{for_html(problem.title)}</h2>",
     ]
     if problem.description:
-        parts.append(f"<p>{html.escape(problem.description)}.</p>")
+        parts.append(f"<p>{for_html(problem.description)}.</p>")
     parts += [
         "<ul>",
-        *(f"<li>{html.escape(line)}</li>" for line in _summary_lines(section)),
+        *(f"<li>{for_html(line)}</li>" for line in _summary_lines(section)),
         "</ul>",
         _html_table(result.table),
-        f'<p class="verdict"><strong>Verdict:</strong> {html.escape(result.verdict)}</p>',
+        f'<p class="verdict"><strong>Verdict:</strong> {for_html(result.verdict)}</p>',
     ]
-    parts += [f'<p class="note">flag: {html.escape(flag)}</p>' for flag in result.flags]
-    parts += [f'<p class="note">{html.escape(note)}</p>' for note in section.notes]
+    parts += [f'<p class="note">flag: {for_html(flag)}</p>' for flag in result.flags]
+    parts += [f'<p class="note">{for_html(note)}</p>' for note in section.notes]
     for (_, caption), source in zip(section.figures, figure_sources, strict=True):
         parts.append(
-            f'<figure><img src="{source}" alt="{html.escape(caption)}">'
-            f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+            f'<figure><img src="{source}" alt="{for_html(caption)}">'
+            f"<figcaption>{for_html(caption)}</figcaption></figure>"
         )
     parts += _class_tables_html(result)
     parts.append("</section>")
@@ -479,14 +497,14 @@ def _html_page(sections, settings, notes):
         "<h1>sktoynet comparison</h1>",
     ]
     if settings:
-        parts.append(f'<p class="settings">{html.escape(settings)}</p>')
-    parts.append(f'<p class="settings">{html.escape(COLUMNS_NOTE)}</p>')
-    parts += [f'<p class="note">{html.escape(note)}</p>' for note in notes]
+        parts.append(f'<p class="settings">{for_html(settings)}</p>')
+    parts.append(f'<p class="settings">{for_html(COLUMNS_NOTE)}</p>')
+    parts += [f'<p class="note">{for_html(note)}</p>' for note in notes]
     for section in sections:
-        sources = [html.escape(file_name) for file_name, _ in section.figures]
+        sources = [for_url(file_name) for file_name, _ in section.figures]
         parts += _section_html(section, sources)
     software = "; ".join(_version_lines(sections))
-    parts.append(f'<p class="settings">Software: {html.escape(software)}.</p>')
+    parts.append(f'<p class="settings">Software: {for_html(software)}.</p>')
     parts.append("</div></body></html>")
     return "\n".join(parts)
 
@@ -500,9 +518,11 @@ def notebook_html(result):
             buffer = io.BytesIO()
             figure.savefig(buffer, format="png", dpi=80)
             section.figures.append((file_name, caption))
-            sources.append("data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode())
+            # A data URL made here, of base64 characters only: nothing to encode.
+            encoded = base64.b64encode(buffer.getvalue()).decode()
+            sources.append(for_html(f"data:image/png;base64,{encoded}"))
     else:
         section.notes.append(f"Figures need matplotlib: {INSTALL_HINT}")
     parts = _section_html(section, sources)
-    parts.append(f"<p>Software: {html.escape('; '.join(_version_lines([section])))}.</p>")
+    parts.append(f"<p>Software: {for_html('; '.join(_version_lines([section])))}.</p>")
     return "\n".join(['<div class="sktoynet">', f"<style>{_STYLE}</style>", *parts, "</div>"])

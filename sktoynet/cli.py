@@ -26,6 +26,7 @@ from sktoynet._cli_datasets import (
 from sktoynet._data_summary import summarize
 from sktoynet._interrupt import Interrupted, interrupts_stop_the_run
 from sktoynet._output import MANIFEST, ReportFolder
+from sktoynet._safe_text import for_terminal
 from sktoynet._side_by_side import (
     kill_worker_processes,
     local_worker_processes,
@@ -231,14 +232,14 @@ def _compare_problem(args, problem, repeats, compare, default_models):
     """Compare the models on one problem, printing its summary, table and verdict."""
     from sktoynet._report import format_table, verdict_lines
 
-    print(f"\n== {problem.title}: {problem.description}", flush=True)
+    print(f"\n== {for_terminal(f'{problem.title}: {problem.description}')}", flush=True)
     summary = summarize(problem.X, problem.y, problem.feature_names)
     for line in summary.lines():
-        print(f"   {line}")
+        print(f"   {for_terminal(line)}")
     for column in summary.id_like:
         print(
             f"sktoynet: warning: column {column!r} has a different value on every row, "
-            f"like an ID; it is used as a feature: if it is one, add --drop {column}",
+            f"like an ID; it is used as a feature: if it is one, add --drop {for_terminal(column)}",
             file=sys.stderr,
             flush=True,
         )
@@ -257,11 +258,11 @@ def _compare_problem(args, problem, repeats, compare, default_models):
             n_repeats=repeats,
         )
     if result.preprocessed:
-        print(f"   {result.summary.lines()[-1]}")
+        print(f"   {for_terminal(result.summary.lines()[-1])}")
     print(format_table(result.table))
     best_score = result.table["mean_test_score"].max()
     print(
-        f"   best CV {args.scoring}: {best_score:.3f} ({result.best_model_})"
+        f"   best CV {args.scoring}: {best_score:.3f} ({for_terminal(result.best_model_)})"
         f"  [{time.perf_counter() - started:.1f} s]"
     )
     for line in verdict_lines(result):
@@ -271,7 +272,7 @@ def _compare_problem(args, problem, repeats, compare, default_models):
 
 
 def _fail(exc):
-    message = " ".join(str(exc).split()) or type(exc).__name__
+    message = for_terminal(" ".join(str(exc).split()) or type(exc).__name__)
     print(f"sktoynet: error: {message}", file=sys.stderr)
     return EXIT_USAGE
 
@@ -340,7 +341,7 @@ def _run(args, problems, folder, compare, default_models):
         print(f"\nwriting the report to {args.out} ...", flush=True)
         written, notes = save_sections(folder, sections, settings=settings)
         for note in notes:
-            print(f"sktoynet: note: {note}", file=sys.stderr)
+            print(f"sktoynet: note: {for_terminal(note)}", file=sys.stderr)
         index = next(path for path in written if path.name == "index.html")
-        print(f"report: {index} ({len(written)} files in {args.out})")
+        print(for_terminal(f"report: {index} ({len(written)} files in {args.out})"))
     return 0

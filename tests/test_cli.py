@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sktoynet._safe_text import for_markdown
 from sktoynet.cli import main
 from sktoynet.comparison import default_models
 
@@ -385,7 +386,7 @@ def test_the_report_shows_the_verdict_per_class_tables_and_versions(three_bands_
     assert page.count("<th>predicted</th>") == len(MODELS)  # a confusion matrix per model
     assert "<th>precision</th>" in page and "<th>recall</th>" in page
     assert "Software: Python " in page and "scikit-learn " in page and "Keras " in page
-    assert f"**Verdict:** {verdict}" in (folder / "results.md").read_text()
+    assert f"**Verdict:** {for_markdown(verdict)}" in (folder / "results.md").read_text()
 
 
 def test_repeats_draws_the_folds_several_times(tmp_path, capsys, monkeypatch):
