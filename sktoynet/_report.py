@@ -142,9 +142,20 @@ def problem_of(result, title="data", description=""):
     return Problem(_slug(title), title, X, np.asarray(result.y), names, description)
 
 
+def baseline_lines(result):
+    """The majority-class baseline in one line, or none (a result made without one)."""
+    if result.baseline is None:
+        return []
+    return [result.baseline.line(result.scoring)]
+
+
 def verdict_lines(result):
-    """The verdict, then each flag: what the terminal prints under a table."""
-    return [f"verdict: {result.verdict}", *(f"flag: {flag}" for flag in result.flags)]
+    """The baseline, the verdict, then each flag: what the terminal prints under a table."""
+    return [
+        *baseline_lines(result),
+        f"verdict: {result.verdict}",
+        *(f"flag: {flag}" for flag in result.flags),
+    ]
 
 
 def write_report(out_dir, sections, *, settings=""):
@@ -178,6 +189,8 @@ def write_report(out_dir, sections, *, settings=""):
             *(f"- {line}" for line in _summary_lines(section)),
             "",
             markdown_table(result.table),
+            "",
+            *(f"{line}" for line in baseline_lines(result)),
             "",
             f"**Verdict:** {result.verdict}",
             "",
@@ -412,6 +425,7 @@ _STYLE = """
 .sktoynet figure img { max-width: 100%; border: 1px solid #eee; }
 .sktoynet figcaption { color: #555; font-size: 0.9em; }
 .sktoynet .verdict { font-size: 1.1em; }
+.sktoynet .baseline { color: #555; }
 .sktoynet .note { background: #fff8e1; padding: 0.5em 1em; border-left: 4px solid #f0c040; }
 """
 
@@ -455,6 +469,7 @@ def _section_html(section, figure_sources):
         *(f"<li>{html.escape(line)}</li>" for line in _summary_lines(section)),
         "</ul>",
         _html_table(result.table),
+        *(f'<p class="baseline">{html.escape(line)}</p>' for line in baseline_lines(result)),
         f'<p class="verdict"><strong>Verdict:</strong> {html.escape(result.verdict)}</p>',
     ]
     parts += [f'<p class="note">flag: {html.escape(flag)}</p>' for flag in result.flags]
