@@ -153,9 +153,20 @@ def problem_of(result, title="data", description=""):
     return Problem(_slug(title), str(title), X, np.asarray(result.y), names, description)
 
 
+def baseline_lines(result):
+    """The majority-class baseline in one line, or none (a result made without one)."""
+    if result.baseline is None:
+        return []
+    return [result.baseline.line(result.scoring)]
+
+
 def verdict_lines(result):
-    """The verdict, then each flag: what the terminal prints under a table."""
-    lines = [f"verdict: {result.verdict}", *(f"flag: {flag}" for flag in result.flags)]
+    """The baseline, the verdict, then each flag: what the terminal prints under a table."""
+    lines = [
+        *baseline_lines(result),
+        f"verdict: {result.verdict}",
+        *(f"flag: {flag}" for flag in result.flags),
+    ]
     return [for_terminal(line) for line in lines]
 
 
@@ -194,6 +205,8 @@ def write_report(out_dir, sections, *, settings=""):
             *(f"- {for_markdown(line)}" for line in _summary_lines(section)),
             "",
             markdown_table(result.table),
+            "",
+            *(for_markdown(line, line_start=True) for line in baseline_lines(result)),
             "",
             f"**Verdict:** {for_markdown(result.verdict)}",
             "",
@@ -430,6 +443,7 @@ _STYLE = """
 .sktoynet figure img { max-width: 100%; border: 1px solid #eee; }
 .sktoynet figcaption { color: #555; font-size: 0.9em; }
 .sktoynet .verdict { font-size: 1.1em; }
+.sktoynet .baseline { color: #555; }
 .sktoynet .note { background: #fff8e1; padding: 0.5em 1em; border-left: 4px solid #f0c040; }
 """
 
@@ -473,6 +487,7 @@ def _section_html(section, figure_sources):
         *(f"<li>{for_html(line)}</li>" for line in _summary_lines(section)),
         "</ul>",
         _html_table(result.table),
+        *(f'<p class="baseline">{for_html(line)}</p>' for line in baseline_lines(result)),
         f'<p class="verdict"><strong>Verdict:</strong> {for_html(result.verdict)}</p>',
     ]
     parts += [f'<p class="note">flag: {for_html(flag)}</p>' for flag in result.flags]

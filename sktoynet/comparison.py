@@ -29,6 +29,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
 from sktoynet import _flags, _preprocessing
+from sktoynet._baseline import imbalance_hint, judge_baseline, score_baseline
 from sktoynet._data_summary import as_frame, check_finite, plain_value, summarize
 from sktoynet._grid_ties import best_index
 from sktoynet._out_of_fold import (
@@ -271,12 +272,23 @@ class ComparisonResult:
         out-of-fold predictions) and ``train_score`` (the chosen point,
         refitted on all the data, scored on that data).
     verdict : str
-        One sentence: which models are tied for the lead and which are
-        worse, by how much and with what p-value.
+        Which models are tied for the lead and which are worse, by how much
+        and with what p-value; first, when no model is significantly better
+        than always predicting the most frequent class, a sentence that says
+        so (see :attr:`baseline`).
     flags : list of str
         Things to check before trusting the table: a chosen grid point on the
         edge of its grid, a refit whose score disagrees with its
-        cross-validated score by more than the noise.
+        cross-validated score by more than the noise, and, for accuracy on
+        a table whose rarest class has under 20 % of the rows, a score that
+        would tell the models apart better.
+    baseline : Baseline
+        The majority-class baseline, ``DummyClassifier(strategy="prior")``
+        scored on the same splits: ``baseline.label``,
+        ``baseline.mean_score``, ``baseline.split_scores``, and
+        ``baseline.p_value`` and ``baseline.beaten_by`` (each model tested
+        against it with the verdict's test). A yardstick, not a row of the
+        table; ``baseline.line(scoring)`` says it in words.
     confusion_matrices : dict of str to pandas.DataFrame
         Each model's out-of-fold confusion matrix (true classes as rows,
         predictions as columns) on the first repeat of the shared folds.
@@ -310,6 +322,7 @@ class ComparisonResult:
     splits: list = field(default_factory=list)
     verdict: str = ""
     flags: list = field(default_factory=list)
+    baseline: object = None
     confusion_matrices: dict = field(default_factory=dict)
     class_metrics: dict = field(default_factory=dict)
     versions: dict = field(default_factory=dict)
@@ -640,6 +653,8 @@ def compare(
             stacklevel=2,
         )
     splits = list(cv.split(X, y))  # drawn once: every model gets exactly these
+    # Scored first: it takes milliseconds, and a scorer the data cannot take fails now.
+    baseline_label, baseline_scores = score_baseline(y, splits, scoring)
     # A fold's encoded table is cached for all the grid points and models, until we return.
     caching = tempfile.TemporaryDirectory(prefix="sktoynet-cache-") if preprocessed else None
     with caching or contextlib.nullcontext() as cache:
@@ -662,8 +677,9 @@ def compare(
             _forget_memory(search, cache)
     ratio = float(np.mean([len(test) / len(train) for train, test in splits]))
     rows = {name: _table_row(search, X, y, extras[name]) for name, search in searches.items()}
+    split_scores = {name: _best_split_scores(search) for name, search in searches.items()}
     judged = judge(
-        {name: _best_split_scores(search) for name, search in searches.items()},
+        split_scores,
         ratio,
         losses={name: _best_mean(search, LOSS) for name, search in searches.items()},
         score_range=range_of_scorer(scoring),
@@ -673,6 +689,8 @@ def compare(
         row["p_value"] = judged.p_value[name]
     table = pd.DataFrame.from_dict(rows, orient="index", columns=TABLE_COLUMNS)
     table.index.name = "model"
+    baseline = judge_baseline(baseline_label, baseline_scores, split_scores, ratio)
+    hint = imbalance_hint(y, scoring)
     return ComparisonResult(
         table=table,
         searches=searches,
@@ -681,8 +699,9 @@ def compare(
         summary=summary,
         preprocessed=preprocessed,
         splits=splits,
-        verdict=judged.sentence,
-        flags=_all_flags(table, searches),
+        verdict=baseline.verdict_prefix(scoring) + judged.sentence,
+        flags=_all_flags(table, searches) + ([hint] if hint else []),
+        baseline=baseline,
         confusion_matrices={name: extra["confusion"] for name, extra in extras.items()},
         class_metrics={name: extra["per_class"] for name, extra in extras.items()},
         versions=software_versions(),
