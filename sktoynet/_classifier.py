@@ -335,6 +335,7 @@ class ToyNetClassifier(ScikerasClassifierBase):
             epochs=self.epochs,
             width=self.width,
             loss_curve=self.loss_curve_,
+            X=X,
         )
         return self
 

@@ -441,6 +441,7 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
                 epochs=self.epochs,
                 width=self.width_,
                 loss_curve=self.loss_curve_,
+                X=X,
             )
         return self
 

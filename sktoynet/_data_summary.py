@@ -20,6 +20,9 @@ CARDINALITY_THRESHOLD = 40
 
 KINDS = ("numeric", "boolean", "categorical", "text", "date")
 
+#: Classes named in the summary's "classes" line; the rest are counted.
+CLASSES_SHOWN = 10
+
 
 def as_frame(X, feature_names=None):
     """``X`` as a DataFrame; arrays get ``feature_names`` or ``x0, x1, ...``."""
@@ -129,7 +132,11 @@ class DataSummary:
         return sum(len(names) for names in self.kinds.values())
 
     def lines(self):
-        """The summary as short lines of text."""
+        """The summary as short lines of text.
+
+        The "classes" line names the :data:`CLASSES_SHOWN` largest classes
+        and counts the others.
+        """
         kinds = ", ".join(f"{len(names)} {kind}" for kind, names in self.kinds.items())
         lines = [f"{_count(self.n_rows, 'row')}, {_count(self.n_columns, 'column')}: {kinds}"]
         if self.missing:
@@ -138,9 +145,13 @@ class DataSummary:
         else:
             lines.append("missing values: none")
         total = sum(self.class_counts.values())
-        balance = ", ".join(
-            f"{label} {count} ({count / total:.0%})" for label, count in self.class_counts.items()
-        )
+        shown = list(self.class_counts.items())[:CLASSES_SHOWN]
+        balance = ", ".join(f"{label} {count} ({count / total:.0%})" for label, count in shown)
+        rest = len(self.class_counts) - len(shown)
+        if rest:
+            low, high = min(self.class_counts.values()), max(self.class_counts.values())
+            sizes = f"{low:,} rows each" if low == high else f"classes of {low:,}-{high:,} rows"
+            balance += f", ... and {rest:,} more ({sizes})"
         lines.append(f"classes: {balance}")
         if self.n_model_inputs is not None:
             lines.append(

@@ -71,20 +71,28 @@ def learning_rate_too_high(loss_curve, learning_rate):
     return learning_rate >= LARGE_LEARNING_RATE or rose
 
 
-def warn_if_collapsed(predicted, y, classes, *, learning_rate, epochs, width, loss_curve):
+def warn_if_collapsed(
+    predicted, y, classes, *, learning_rate, epochs, width, loss_curve, X=None
+):
     """Warn when every training row gets the same class while y has several.
 
-    The advice follows the loss: after a loss that rose, or with a very
-    large learning rate, the steps overshoot and a lower rate is the fix;
-    otherwise training stalled, and a higher rate, more epochs or more units
-    help.
+    The advice follows the data, then the loss: when every feature of ``X``
+    is constant, nothing can separate the classes and no setting helps;
+    after a loss that rose, or with a very large learning rate, the steps
+    overshoot and a lower rate is the fix; otherwise training stalled, and a
+    higher rate, more epochs or more units help.
     """
     predicted_classes = np.unique(predicted)
     if predicted_classes.size != 1 or np.unique(y).size < 2:
         return
     share = float(np.mean(y == predicted_classes[0]))
     label = classes[predicted_classes[0] : predicted_classes[0] + 1].tolist()[0]
-    if learning_rate_too_high(loss_curve, learning_rate):
+    if X is not None and len(X) and np.all(np.ptp(X, axis=0) == 0):
+        advice = (
+            "Every feature has the same value on all samples: they carry no information "
+            "about the class, and no learning rate, epochs or width can change that."
+        )
+    elif learning_rate_too_high(loss_curve, learning_rate):
         advice = (
             f"The learning rate looks too high (now {learning_rate:g}): try a lower "
             f"learning_rate, such as {min(learning_rate / 10, 0.1):g}."

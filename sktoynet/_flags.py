@@ -9,6 +9,8 @@
   cross-validated score (and by more than :data:`MIN_GAP`). Below it, the
   refit is worse than the fits cross-validation measured (an unlucky start),
   so its figures mislead; above it, the model overfits.
+- Features that carry no information: every column holds a single value,
+  so every model can at best predict the largest class, and scores alike.
 """
 
 import numpy as np
@@ -99,3 +101,17 @@ def refit_disagrees(model, cv_score, ci_low, ci_high, train_score):
             f"cross-validated {cv_score:.3f} (interval {low:.3f} to {high:.3f}); it overfits"
         )
     return None
+
+
+def no_information(frame):
+    """A line when every column of ``frame`` (a DataFrame) holds one value on all rows, else None.
+
+    A missing value counts as a value: a column that is sometimes missing
+    tells rows apart.
+    """
+    if frame.shape[1] == 0 or any(frame[name].nunique(dropna=False) > 1 for name in frame):
+        return None
+    return (
+        f"every feature ({frame.shape[1]} column(s)) has the same value on all rows: they "
+        "carry no information, so every model can only predict the largest class"
+    )

@@ -66,9 +66,24 @@ def encode_labels(y):
 
 
 def check_class_weight(class_weight, classes):
-    """Raise ValueError when a ``class_weight`` dict names a label that is not a class of y."""
+    """Raise ValueError when a ``class_weight`` dict names a label that is not a class of y.
+
+    Its weights must be finite numbers of at least 0: a NaN or infinite
+    weight would make the loss NaN, which training reports as divergence,
+    blaming the learning rate.
+    """
     if not isinstance(class_weight, dict):
         return
+    for label, weight in class_weight.items():
+        try:
+            valid = math.isfinite(weight) and weight >= 0
+        except TypeError:
+            valid = False
+        if not valid:
+            raise ValueError(
+                f"class_weight must map each class to a finite weight of at least 0, but "
+                f"class {label!r} has weight {weight!r}."
+            )
     known = set(classes.tolist())
     unknown = [label for label in class_weight if label not in known]
     if unknown:

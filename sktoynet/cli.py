@@ -40,6 +40,9 @@ DEFAULT_OUT = "sktoynet-report"
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
+#: Above this estimated duration (seconds), the command warns at the start.
+LONG_RUN_SECONDS = 180
+
 #: After Ctrl-C, how long Python's exit may take before the process ends anyway.
 EXIT_GRACE_SECONDS = 5.0
 
@@ -87,7 +90,18 @@ def build_parser():
         help="a column of --data to leave out (an ID, a leak); repeat for several",
     )
     source.add_argument(
-        "--sep", default=",", metavar="CHAR", help="the column separator of --data (default: ,)"
+        "--sep",
+        type=_one_character,
+        default=",",
+        metavar="CHAR",
+        help="the column separator of --data: one character, or \\t for tabs (default: ,)",
+    )
+    source.add_argument(
+        "--decimal",
+        type=_one_character,
+        default=".",
+        metavar="CHAR",
+        help="the decimal mark of the numbers in --data, such as , for 1,5 (default: .)",
     )
     search = compare.add_argument_group("search")
     search.add_argument(
@@ -200,6 +214,16 @@ _at_least_two = _int_at_least(2, " folds")
 _positive = _int_at_least(1)
 
 
+def _one_character(text):
+    """An argparse type: one character (``\\t`` or ``tab`` for a tab), as pandas' C parser takes."""
+    character = {"\\t": "\t", "tab": "\t"}.get(text, text)
+    if len(character) != 1:
+        raise argparse.ArgumentTypeError(
+            f"needs a single character (\\t for a tab), got {text!r}"
+        )
+    return character
+
+
 def main(argv=None) -> int:
     """Run the ``sktoynet`` command; returns the exit status.
 
@@ -287,7 +311,11 @@ def _load_problems(args, parser):
             parser.error("--data needs --target COLUMN (the label column)")
         if args.dataset:
             parser.error("use either --data or --dataset, not both")
-        return [load_csv(args.data, args.target, drop=args.drop, sep=args.sep)]
+        if args.decimal == args.sep:
+            parser.error(f"--decimal {args.decimal!r} is also the column separator (--sep)")
+        return [
+            load_csv(args.data, args.target, drop=args.drop, sep=args.sep, decimal=args.decimal)
+        ]
     names = list(dict.fromkeys(args.dataset or DEFAULT_DATASETS))
     return [load_named(name, random_state=args.random_state) for name in names]
 
@@ -295,7 +323,7 @@ def _load_problems(args, parser):
 def _compare(args, parser):
     from sklearn.metrics import get_scorer
 
-    from sktoynet.comparison import check_target, compare
+    from sktoynet.comparison import check_scoring, check_target, compare, target_warnings
     from sktoynet.comparison import default_models_built_later as default_models
 
     problems = _load_problems(args, parser)
@@ -303,18 +331,60 @@ def _compare(args, parser):
     for problem in problems:
         try:
             problem.y = check_target(problem.y, args.cv)
+            check_scoring(args.scoring, problem.y)
         except ValueError as exc:
             raise DataError(f"{problem.title}: {exc}") from exc
+        problem.warnings += target_warnings(problem.y, args.cv)
+        problem.warnings += _long_run_warnings(args, problem)
     # The report folder is checked, and its staging folder made, before any fit.
     folder = None if args.no_report else ReportFolder(args.out)
+    for problem in problems:
+        for line in problem.warnings:
+            warning = _printable(f"{problem.title}: {line}")
+            print(f"sktoynet: warning: {warning}", file=sys.stderr, flush=True)
     n_workers = local_worker_processes(args.n_jobs)
     if n_workers:
         start_workers(n_workers)  # while this process imports TensorFlow
     try:
-        return _run(args, problems, folder, compare, default_models)
+        with warnings.catch_warnings():
+            # compare() warns about the target too; said above, once.
+            warnings.filterwarnings("ignore", message=r"[\d,]+ classes for [\d,]+ rows")
+            return _run(args, problems, folder, compare, default_models)
     finally:
         if folder is not None:
             folder.discard()
+
+
+def _printable(text):
+    """``text`` with control characters escaped: a file name must not drive the terminal."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
+def _long_run_warnings(args, problem):
+    """A line when the default models may take over :data:`LONG_RUN_SECONDS` on ``problem``."""
+    from sktoynet.comparison import DEFAULT_REPEATS, rough_duration
+
+    repeats = DEFAULT_REPEATS if args.repeats is None else args.repeats
+    seconds = rough_duration(len(problem.y), quick=args.quick, n_splits=args.cv, n_repeats=repeats)
+    if seconds <= LONG_RUN_SECONDS:
+        return []
+    advice = (
+        "take a sample of the rows for a first look"
+        if args.quick
+        else "pass --quick, or take a sample of the rows, for a first look"
+    )
+    return [
+        f"{len(problem.y):,} rows: this run may take about {_minutes(seconds)} on this kind "
+        f"of machine (a rough estimate from the number of rows); {advice}"
+    ]
+
+
+def _minutes(seconds):
+    """``"20-40 minutes"``: half to twice ``seconds``, rounded, for an estimate that rough."""
+    low, high = seconds / 2 / 60, seconds * 2 / 60
+    if high >= 120:
+        return f"{low / 60:.0f}-{high / 60:.0f} hours"
+    return f"{low:.0f}-{high:.0f} minutes"
 
 
 def _run(args, problems, folder, compare, default_models):

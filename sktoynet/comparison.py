@@ -49,7 +49,7 @@ from sktoynet._side_by_side import (
 from sktoynet._verdict import judge, range_of_scorer
 from sktoynet._versions import software_versions
 
-__all__ = ["ComparisonResult", "compare", "default_models", "check_target"]
+__all__ = ["ComparisonResult", "compare", "default_models", "check_target", "check_scoring"]
 
 #: Columns of :attr:`ComparisonResult.table`, in order.
 TABLE_COLUMNS = [
@@ -122,6 +122,24 @@ def default_models_built_later(random_state=None, *, quick=False):
         partial(_toynet_model, random_state, quick), len(ParameterGrid(_toynet_grid(quick)))
     )
     return {"sktoynet": toynet, **_peer_models(random_state, quick)}
+
+
+#: Seconds per row of the default models' whole run (5 folds, the refit included), with or
+#: without ``quick``: 2.5 ms (17.8 s for 5,000 rows, 54.9 s for 20,000) and 50 ms (250 s for
+#: 5,000 rows), measured with ``sktoynet compare --data`` on a shared 2-core machine, on
+#: 10 numeric columns and 2 classes.
+SECONDS_PER_ROW = {True: 0.0025, False: 0.05}
+
+
+def rough_duration(n_rows, *, quick=False, n_splits=5, n_repeats=1):
+    """Seconds the default models may take on ``n_rows`` rows: an order of magnitude.
+
+    The training of the networks grows with the rows, and with the fits: one
+    per fold and repeat, and the refit. Columns, classes and the machine
+    change it by a factor of a few either way.
+    """
+    fits = n_splits * n_repeats + 1
+    return n_rows * SECONDS_PER_ROW[bool(quick)] * fits / 6
 
 
 def _epochs(quick):
@@ -211,6 +229,95 @@ def check_target(y, n_splits):
             f"{max(int(counts[smallest]), 2)}) or add rows of that class"
         )
     return y
+
+
+#: Fewer rows per class than this in a training fold, on average, and classes are guesswork.
+MIN_TRAINING_ROWS_PER_CLASS = 5
+
+#: More classes than this make every fit slow (one output per class), whatever the rows.
+MANY_CLASSES = 100
+
+
+def target_warnings(y, n_splits):
+    """Lines about a target that can be compared on, but not sensibly.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples,)
+        Class labels, as :func:`check_target` returns them.
+    n_splits : int
+        Number of stratified cross-validation folds.
+
+    Returns
+    -------
+    lines : list of str
+        One line per problem found: so many classes that a training fold
+        holds few rows of each (each model then learns little but labels),
+        and every fit gets slow.
+    """
+    n_classes = np.unique(y).size
+    per_class = len(y) * (n_splits - 1) / n_splits / n_classes
+    if per_class >= MIN_TRAINING_ROWS_PER_CLASS and n_classes <= MANY_CLASSES:
+        return []
+    return [
+        f"{n_classes:,} classes for {len(y):,} rows: a training fold holds {per_class:.1f} "
+        f"rows of each class on average, and every fit learns {n_classes:,} outputs, so the "
+        "run is long and its scores near chance; merge rare classes or predict a coarser label"
+    ]
+
+
+#: Scorers that need an ``average`` with more than two classes, and the name to use instead.
+MULTICLASS_SCORERS = {
+    "roc_auc": "roc_auc_ovr",
+    "average_precision": "roc_auc_ovr",
+    "f1": "f1_macro",
+    "precision": "precision_macro",
+    "recall": "recall_macro",
+    "jaccard": "jaccard_macro",
+}
+
+
+def check_scoring(scoring, y):
+    """Refuse a scorer name that cannot score these classes, before any fit.
+
+    The scorer is tried on a stand-in classifier that predicts every class of
+    ``y``: a binary-only scorer with three classes, or ``f1`` with labels
+    that have no positive class 1, fails here in one line rather than after
+    the whole search. Callables are left to the search.
+
+    Parameters
+    ----------
+    scoring : str or callable
+        The scorer, as :func:`compare` takes it.
+    y : ndarray of shape (n_samples,)
+        Class labels.
+
+    Raises
+    ------
+    ValueError
+        Naming the scorer and the name to use instead.
+    """
+    if not isinstance(scoring, str):
+        return
+    from sklearn.dummy import DummyClassifier
+    from sklearn.metrics import get_scorer
+
+    scorer = get_scorer(scoring)  # an unknown name fails here
+    classes = np.unique(y)
+    labels = np.concatenate([classes, classes])
+    stand_in = DummyClassifier(strategy="stratified", random_state=0)
+    stand_in.fit(np.zeros((labels.size, 1)), labels)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # ill-defined scores of the stand-in do not matter
+            scorer(stand_in, np.zeros((labels.size, 1)), labels)
+    except (ValueError, TypeError) as exc:
+        reason = " ".join(str(exc).split()).split(". ")[0].rstrip(".")
+        instead = MULTICLASS_SCORERS.get(scoring, "accuracy")
+        raise ValueError(
+            f"scoring={scoring!r} cannot score the {classes.size} classes of this target "
+            f"({reason}); use scoring={instead!r}"
+        ) from None
 
 
 def _check_label_values(y):
@@ -642,6 +749,9 @@ def compare(
             f"scoring must be one scorer name or callable, got {scoring!r}; "
             "compare() ranks models on a single score"
         )
+    check_scoring(scoring, np.asarray(y))
+    for line in target_warnings(np.asarray(y), folds) if folds is not None else []:
+        warnings.warn(line, UserWarning, stacklevel=2)
     preprocessed = _preprocessing.resolve(preprocess, X)
     check_finite(as_frame(X))
     summary = summarize(X, y)
@@ -700,7 +810,7 @@ def compare(
         preprocessed=preprocessed,
         splits=splits,
         verdict=baseline.verdict_prefix(scoring) + judged.sentence,
-        flags=_all_flags(table, searches) + ([hint] if hint else []),
+        flags=_all_flags(table, searches, as_frame(X)) + ([hint] if hint else []),
         baseline=baseline,
         confusion_matrices={name: extra["confusion"] for name, extra in extras.items()},
         class_metrics={name: extra["per_class"] for name, extra in extras.items()},
@@ -1028,9 +1138,12 @@ def _table_row(search, X, y, extra):
     }
 
 
-def _all_flags(table, searches):
-    """The flags of every model, in table order: edge of the grid, then refit against CV."""
-    flags = []
+def _all_flags(table, searches, frame):
+    """The flags: features without information, then each model's, in table order.
+
+    A model's flags are the edge of the grid, then refit against CV.
+    """
+    flags = [flag for flag in [_flags.no_information(frame)] if flag is not None]
     for name, search in searches.items():
         flags += _flags.edge_of_grid(
             name, search.param_grid, search.best_params_, search.cv_results_, SCORE

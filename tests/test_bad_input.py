@@ -81,6 +81,28 @@ FIT_ERRORS = [
         "class_weight gives weights for [99], which is not a class of y; the classes are [0, 1]",
     ),
     (
+        "class_weight with a NaN weight",
+        {"class_weight": {0: np.nan, 1: 1}},
+        lambda: (X, Y),
+        ValueError,
+        "class_weight must map each class to a finite weight of at least 0, but class 0 has "
+        "weight nan",
+    ),
+    (
+        "class_weight with an infinite weight",
+        {"class_weight": {0: 1, 1: np.inf}},
+        lambda: (X, Y),
+        ValueError,
+        "but class 1 has weight inf",
+    ),
+    (
+        "class_weight with a negative weight",
+        {"class_weight": {0: -1, 1: 1}},
+        lambda: (X, Y),
+        ValueError,
+        "but class 0 has weight -1",
+    ),
+    (
         "early stopping with a class of one row",
         {"early_stopping": True},
         lambda: (X, np.r_[Y[:-1], 2]),
