@@ -20,7 +20,6 @@ writes the class labels into the ``.keras`` archive itself, as the member
 
 import json
 import os
-import tempfile
 import warnings
 import zipfile
 from pathlib import Path
@@ -186,7 +185,16 @@ def _labels_record(estimator, net):
     return record
 
 
-def save_keras(estimator, path):
+def _check_overwrite(path, overwrite):
+    if path.is_dir():
+        raise IsADirectoryError(f"cannot save to {str(path)!r}: it is a folder.")
+    if not overwrite and (path.exists() or path.is_symlink()):
+        raise FileExistsError(
+            f"{str(path)!r} exists; pass overwrite=True to replace it, or choose another path."
+        )
+
+
+def save_keras(estimator, path, *, overwrite=False):
     """Save :func:`to_keras`'s model to a ``.keras`` file, with the class labels.
 
     The file loads with ``keras.saving.load_model(path)`` in any process,
@@ -199,7 +207,8 @@ def save_keras(estimator, path):
 
     The file is written aside and renamed into place, so an error or an
     interrupt never leaves half a file, and never touches an existing file
-    unless the new one is complete.
+    unless the new one is complete. It gets the mode a new file gets from
+    ``open`` (such as 0644 under the usual umask of 022).
 
     Parameters
     ----------
@@ -207,6 +216,10 @@ def save_keras(estimator, path):
         As for :func:`to_keras`.
     path : str or path-like
         Where to write; must end with ``.keras``, as Keras requires.
+    overwrite : bool, default=False
+        Whether to replace an existing file at ``path``. Unlike Keras'
+        ``model.save``, whose ``overwrite`` defaults to True, an existing
+        file is refused unless asked for.
 
     Returns
     -------
@@ -217,6 +230,9 @@ def save_keras(estimator, path):
     ------
     ValueError
         If ``path`` does not end with ``.keras`` or its folder does not exist.
+    FileExistsError
+        If ``path`` exists and ``overwrite`` is False (checked before the
+        model is built, and again just before the file is moved into place).
 
     See Also
     --------
@@ -229,10 +245,13 @@ def save_keras(estimator, path):
         raise ValueError(
             f"cannot save to {str(path)!r}: folder {str(path.parent)!r} does not exist."
         )
+    _check_overwrite(path, overwrite)
     scalers, net = _split(estimator)
     model = _build_model(scalers, net)
-    handle, staging = tempfile.mkstemp(suffix=".keras", prefix=f".{path.stem}-", dir=path.parent)
-    os.close(handle)
+    staging = path.with_name(f".{path.stem}-{os.urandom(6).hex()}.keras")
+    # Created by open()'s rules (0o666 less the umask), unlike mkstemp's 0o600.
+    os.close(os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    mode = os.stat(staging).st_mode
     try:
         with warnings.catch_warnings():
             # Keras on TensorFlow reads variables with np.array(tensor), which
@@ -243,6 +262,8 @@ def save_keras(estimator, path):
             archive.writestr(
                 LABELS_MEMBER, json.dumps(_labels_record(estimator, net), default=str, indent=2)
             )
+        os.chmod(staging, mode)  # in case Keras replaced the file rather than wrote it
+        _check_overwrite(path, overwrite)  # a file may have appeared while saving
         os.replace(staging, path)
     finally:
         if os.path.exists(staging):

@@ -10,6 +10,7 @@ import argparse
 import gc
 import os
 import sys
+import tempfile
 import threading
 import time
 import warnings
@@ -38,6 +39,8 @@ from sktoynet._side_by_side import (
 DEFAULT_OUT = "sktoynet-report"
 
 EXIT_USAGE = 2
+#: The fits ran, but the report could not be written (its tables are saved where possible).
+EXIT_REPORT_FAILED = 1
 EXIT_INTERRUPTED = 130
 
 #: Above this estimated duration (seconds), the command warns at the start.
@@ -295,9 +298,12 @@ def _compare_problem(args, problem, repeats, compare, default_models):
     return result
 
 
+def _one_line(exc):
+    return for_terminal(" ".join(str(exc).split()) or type(exc).__name__)
+
+
 def _fail(exc):
-    message = for_terminal(" ".join(str(exc).split()) or type(exc).__name__)
-    print(f"sktoynet: error: {message}", file=sys.stderr)
+    print(f"sktoynet: error: {_one_line(exc)}", file=sys.stderr)
     return EXIT_USAGE
 
 
@@ -409,9 +415,40 @@ def _run(args, problems, folder, compare, default_models):
                 waiting.append(partial(write_figures_ahead, folder.staging, sections[-1]))
     if folder is not None:
         print(f"\nwriting the report to {args.out} ...", flush=True)
-        written, notes = save_sections(folder, sections, settings=settings)
+        try:
+            written, notes = save_sections(folder, sections, settings=settings)
+        except Exception as exc:  # after the fits: an error must not lose their tables
+            folder.discard()
+            return _save_tables_instead(args.out, sections, settings, exc)
         for note in notes:
             print(f"sktoynet: note: {for_terminal(note)}", file=sys.stderr)
         index = next(path for path in written if path.name == "index.html")
         print(for_terminal(f"report: {index} ({len(written)} files in {args.out})"))
     return 0
+
+
+def _save_tables_instead(out, sections, settings, exc):
+    """After the report failed with ``exc``: write its tables alone, say where, return 1.
+
+    Into ``out`` if it still takes a report (the figures may be what failed),
+    else into a new folder of the system's temporary folder.
+    """
+    from dataclasses import replace
+
+    from sktoynet._report import save_sections
+
+    reason = _one_line(exc)
+    tables_only = [replace(section, figures=[], notes=[], drawn=True) for section in sections]
+    fallback = os.path.join(tempfile.gettempdir(), f"sktoynet-tables-{os.urandom(4).hex()}")
+    where = "the tables are only in the output above"
+    for folder_path in (out, fallback):
+        try:
+            with ReportFolder(folder_path) as folder:
+                written, _ = save_sections(folder, tables_only, settings=settings)
+        except Exception:  # noqa: BLE001 - the next place, or the terminal, will do
+            continue
+        names = ", ".join(path.name for path in written)
+        where = f"the tables alone are in {folder_path} ({names})"
+        break
+    print(f"sktoynet: error: the report could not be written ({reason}); {where}", file=sys.stderr)
+    return EXIT_REPORT_FAILED

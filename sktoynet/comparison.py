@@ -519,6 +519,14 @@ class ComparisonResult:
         -------
         index : pathlib.Path
             The report's ``index.html``.
+
+        Raises
+        ------
+        sktoynet._output.OutputError
+            A ValueError, if ``path`` cannot take the report (checked before
+            anything is written), or if the finished report cannot be moved
+            into place; nothing is then left half-written, and an earlier
+            report in ``path`` is as it was.
         """
         from sktoynet._output import ReportFolder
         from sktoynet._report import Section, problem_of, save_sections

@@ -12,8 +12,10 @@ import selectors
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -109,11 +111,16 @@ def test_an_error_while_writing_leaves_no_report(tmp_path, capsys, fast_models, 
         raise OSError("disk full")
 
     monkeypatch.setattr("sktoynet._report.markdown_table", broken)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the tables would go next
     out_dir = tmp_path / "report"
-    status, _, err = run(capsys, "--out", str(out_dir))
-    assert status == 2 and err == "sktoynet: error: disk full\n"
-    assert not out_dir.exists()
-    assert leftovers(tmp_path) == []
+    status, out, err = run(capsys, "--out", str(out_dir))
+    # After the fits: exit status 1, and the tables, which no file could take, are printed.
+    assert status == 1 and "LogisticRegression" in out
+    assert err == (
+        "sktoynet: error: the report could not be written (disk full); "
+        "the tables are only in the output above\n"
+    )
+    assert list(tmp_path.iterdir()) == []
 
 
 # --- Ctrl-C, in a real process -------------------------------------------------------
@@ -322,3 +329,116 @@ def test_ctrl_c_during_a_progress_bar_update_is_raised_once_the_update_is_done()
                 InterruptSafeBar(TqdmLike()).update(4)
                 done.append("rest of the step")
         assert done == [3, 4, "rest of the step"]
+
+
+# --- Fail before fitting, or not at all (issue 24, items 4, 6 and 12) ------------------
+
+
+def test_out_dot_in_an_empty_folder_gets_the_report_there(
+    tmp_path, capsys, fast_models, monkeypatch
+):
+    # "." cannot be renamed: the report is moved in file by file, and sktoynet's
+    # own staging folder inside it is not taken for a file of the user's.
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run(capsys, "--out", ".")
+    assert status == 0, err
+    listed = set((tmp_path / MANIFEST).read_text().split())
+    assert {"index.html", "results.csv"} <= listed
+    assert {entry.name for entry in tmp_path.iterdir()} == listed | {MANIFEST}
+    # And again: the earlier report in "." is replaced.
+    (tmp_path / "results.csv").write_text("stale")
+    assert run(capsys, "--out", ".", "--cv", "3")[0] == 0
+    assert "dataset,model" in (tmp_path / "results.csv").read_text()
+    assert leftovers(tmp_path) == []
+
+
+def test_a_read_only_earlier_report_is_refused_before_fitting(tmp_path, capsys, fast_models):
+    out_dir = tmp_path / "report"
+    assert run(capsys, "--out", str(out_dir), "--n-jobs", "1")[0] == 0
+    before = {entry.name: entry.read_bytes() for entry in out_dir.iterdir()}
+    out_dir.chmod(0o555)
+    try:
+        status, out, err = run(capsys, "--out", str(out_dir), "--n-jobs", "1")
+    finally:
+        out_dir.chmod(0o755)
+    assert_refused_before_fitting(status, out, err, "cannot write in")
+    assert {entry.name: entry.read_bytes() for entry in out_dir.iterdir()} == before
+    assert leftovers(tmp_path) == []
+
+
+def test_an_earlier_report_with_a_read_only_file_is_refused_before_fitting(
+    tmp_path, capsys, fast_models
+):
+    out_dir = tmp_path / "report"
+    assert run(capsys, "--out", str(out_dir), "--n-jobs", "1")[0] == 0
+    (out_dir / "results.csv").chmod(0o444)  # the user protected it
+    status, out, err = run(capsys, "--out", str(out_dir), "--n-jobs", "1")
+    assert_refused_before_fitting(status, out, err, "read-only files ('results.csv')")
+    assert leftovers(tmp_path) == []
+
+
+def test_a_failed_final_move_leaves_the_earlier_report_and_nothing_else(
+    tmp_path, capsys, fast_models, monkeypatch
+):
+    out_dir = tmp_path / "report"
+    assert run(capsys, "--out", str(out_dir))[0] == 0
+    before = {entry.name: entry.read_bytes() for entry in out_dir.iterdir()}
+    real_replace = os.replace
+
+    def staging_cannot_be_moved(source, destination):  # into out_dir; elsewhere it can
+        if ".sktoynet-staging-" in str(source) and Path(destination) == out_dir.resolve():
+            raise PermissionError(13, "Permission denied")
+        return real_replace(source, destination)
+
+    monkeypatch.setattr(os, "replace", staging_cannot_be_moved)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    status, out, err = run(capsys, "--out", str(out_dir))
+    assert status == 1
+    assert "+----" in out or "LogisticRegression" in out  # the table was printed
+    assert err.startswith("sktoynet: error: the report could not be written (--out ")
+    assert "Permission denied" in err and err.count("\n") == 1
+    assert {entry.name: entry.read_bytes() for entry in out_dir.iterdir()} == before
+    assert leftovers(tmp_path) == []
+    # Its tables went to a new folder of the temporary folder, named in the message.
+    (fallback,) = (tmp_path / "tmp").iterdir()
+    assert f"the tables alone are in {fallback} (" in err
+    assert "dataset,model" in (fallback / "results.csv").read_text()
+    assert leftovers(tmp_path / "tmp") == []
+
+
+def test_a_report_whose_figures_fail_still_writes_its_tables_into_out(
+    tmp_path, capsys, fast_models, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("no room for the figure")
+
+    monkeypatch.setattr("sktoynet._report.write_figures", broken)
+    out_dir = tmp_path / "report"
+    status, out, err = run(capsys, "--out", str(out_dir))
+    assert status == 1
+    assert err == (
+        "sktoynet: error: the report could not be written (no room for the figure); the "
+        f"tables alone are in {out_dir} (index.html, results.csv, results.md)\n"
+    )
+    assert set((out_dir / MANIFEST).read_text().split()) == {
+        "results.csv",
+        "results.md",
+        "index.html",
+    }
+    assert "dataset,model" in (out_dir / "results.csv").read_text()
+    assert leftovers(tmp_path) == []
+
+
+def test_a_symlinked_out_is_written_through_and_kept(tmp_path, capsys, fast_models):
+    target = tmp_path / "reports" / "latest"
+    target.mkdir(parents=True)
+    link = tmp_path / "report"
+    link.symlink_to(target, target_is_directory=True)
+    for _ in range(2):  # new, then replacing the earlier report behind the link
+        status, out, err = run(capsys, "--out", str(link))
+        assert status == 0, err
+        assert link.is_symlink() and link.resolve() == target
+        assert (target / "index.html").is_file() and (target / MANIFEST).is_file()
+    assert f"report: {link / 'index.html'}" in out
+    assert leftovers(tmp_path) == leftovers(tmp_path / "reports") == []

@@ -3,6 +3,7 @@
 import json
 import os
 import pickle
+import stat
 import zipfile
 from dataclasses import replace
 
@@ -15,6 +16,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from sktoynet import ToyNetClassifier, make_toynet, save_keras, to_keras
+from sktoynet._export import LABELS_MEMBER
 from sktoynet._forward import HIDDEN_ACTIVATIONS
 from sktoynet.datasets import make_three_bands
 from tests._helpers import FAST_PARAMS, quiet_fit, run_python
@@ -176,6 +178,33 @@ def test_bad_path_is_refused_and_an_existing_file_is_kept(tmp_path):
     target = tmp_path / "net.keras"
     target.write_text("the user's file")
     with pytest.raises(TypeError):
-        save_keras(StandardScaler().fit(X), target)
+        save_keras(StandardScaler().fit(X), target, overwrite=True)
     assert target.read_text() == "the user's file"
     assert os.listdir(tmp_path) == ["net.keras"]
+
+
+def test_save_keras_refuses_an_existing_file_unless_overwrite(tmp_path):
+    X, y = make_three_bands()
+    pipe = quiet_fit(make_toynet(**FAST_PARAMS), X, y)
+    target = tmp_path / "net.keras"
+    target.write_text("the user's file")
+    with pytest.raises(FileExistsError, match="exists; pass overwrite=True"):
+        save_keras(pipe, target)
+    assert target.read_text() == "the user's file"
+    save_keras(pipe, target, overwrite=True)
+    assert LABELS_MEMBER in zipfile.ZipFile(target).namelist()
+    assert os.listdir(tmp_path) == ["net.keras"]
+
+
+def test_save_keras_gives_the_file_the_mode_open_would(tmp_path):
+    X, y = make_three_bands()
+    pipe = quiet_fit(make_toynet(**FAST_PARAMS), X, y)
+    previous = os.umask(0o022)
+    try:
+        save_keras(pipe, tmp_path / "net.keras")
+        with open(tmp_path / "plain", "w"):
+            pass
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(os.stat(tmp_path / "net.keras").st_mode) == 0o644
+    assert os.stat(tmp_path / "net.keras").st_mode == os.stat(tmp_path / "plain").st_mode
