@@ -15,7 +15,7 @@ def machine_description():
 
     import sklearn
 
-    from sktoynet._keras import import_keras
+    from sktoynet._engine._keras import import_keras
 
     keras = import_keras()
 

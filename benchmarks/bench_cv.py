@@ -151,7 +151,7 @@ def worker(dataset, which, n_init):
         # process, as importing scikit-learn is for MLPClassifier's worker,
         # which pays it before its timer. The search's own first-call costs
         # (building and compiling the program) stay inside its time.
-        from sktoynet._keras import import_keras
+        from sktoynet._engine._keras import import_keras
 
         start = time.perf_counter()
         import_keras()

@@ -137,7 +137,7 @@ def minimal_program(rows, views, members, features, width, outputs, batch, steps
 
 def steps_of_a_fit(search, X, y):
     """``[(members, steps)]`` of each program call of a warm fit of ``search`` on X, y."""
-    import sktoynet._classifier_cv as classifier_cv
+    import sktoynet._estimators._classifier_cv as classifier_cv
 
     calls, train = [], classifier_cv.train_restarts
 

@@ -53,7 +53,7 @@ def scikeras_pipeline(epochs, batch_size, width=8, learning_rate=0.1):
     """Plain scikeras with sktoynet's default network: tanh hidden layer, sigmoid head."""
     from scikeras.wrappers import KerasClassifier
 
-    from sktoynet._keras import import_keras
+    from sktoynet._engine._keras import import_keras
 
     keras = import_keras()
 

@@ -5,12 +5,8 @@ time :class:`ToyNetClassifier` is used.
 """
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 
-try:
-    __version__ = version("sktoynet")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0"
+from sktoynet._versions import __version__
 
 __all__ = [
     "ToyNetClassifier",
@@ -24,13 +20,13 @@ __all__ = [
 ]
 
 _LAZY = {
-    "ToyNetClassifier": "sktoynet._classifier",
-    "ToyNetClassifierCV": "sktoynet._classifier_cv",
-    "make_toynet": "sktoynet._pipeline",
-    "make_toynet_cv": "sktoynet._pipeline",
+    "ToyNetClassifier": "sktoynet._estimators._classifier",
+    "ToyNetClassifierCV": "sktoynet._estimators._classifier_cv",
+    "make_toynet": "sktoynet._estimators._pipeline",
+    "make_toynet_cv": "sktoynet._estimators._pipeline",
     "compare": "sktoynet.comparison",
-    "to_keras": "sktoynet._export",
-    "save_keras": "sktoynet._export",
+    "to_keras": "sktoynet._estimators._export",
+    "save_keras": "sktoynet._estimators._export",
 }
 
 

@@ -1,4 +1,4 @@
-"""The software a comparison ran on, recorded with its results."""
+"""sktoynet's own version, and the software a comparison ran on, recorded with its results."""
 
 import os
 import platform
@@ -13,6 +13,10 @@ def _installed(distribution):
         return None
 
 
+#: The installed version; "0.0.0" in a source tree that is not installed.
+__version__ = _installed("sktoynet") or "0.0.0"
+
+
 def keras_backend():
     """The Keras backend in use, without importing Keras when it is not loaded yet."""
     keras = sys.modules.get("keras")
@@ -23,8 +27,6 @@ def keras_backend():
 
 def software_versions():
     """``{name: version}`` of Python, sktoynet, scikit-learn, NumPy, Keras and its backend."""
-    from sktoynet import __version__
-
     backend = keras_backend()
     versions = {
         "Python": platform.python_version(),

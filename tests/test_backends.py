@@ -6,7 +6,7 @@ import os
 import numpy as np
 
 from sktoynet import make_toynet
-from sktoynet._keras import backend_name
+from sktoynet._engine._keras import backend_name
 from sktoynet.datasets import make_three_bands, make_two_squares
 from tests._helpers import run_python
 
@@ -15,7 +15,7 @@ OTHER_BACKEND = "jax" if backend_name() != "jax" else "tensorflow"
 FIT_BOTH_PROBLEMS = """
     import json
     from sktoynet import make_toynet
-    from sktoynet._keras import backend_name
+    from sktoynet._engine._keras import backend_name
     from sktoynet.datasets import make_three_bands, make_two_squares
 
     result = {"backend": backend_name()}

@@ -13,7 +13,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.validation import check_is_fitted
 
-import sktoynet._training
+import sktoynet._engine._training
 from sktoynet import ToyNetClassifier
 from tests._helpers import FAST_PARAMS, quiet_fit
 
@@ -250,7 +250,7 @@ def test_failed_fit_leaves_a_fitted_estimator_as_it_was_and_refittable():
 
 def interrupt_on_call(monkeypatch, call_number):
     """Make the training loop raise KeyboardInterrupt at its ``call_number``-th chunk."""
-    original = sktoynet._training.epoch_batches
+    original = sktoynet._engine._training.epoch_batches
     calls = []
 
     def epoch_batches(*args, **kwargs):
@@ -259,7 +259,7 @@ def interrupt_on_call(monkeypatch, call_number):
             raise KeyboardInterrupt
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(sktoynet._training, "epoch_batches", epoch_batches)
+    monkeypatch.setattr(sktoynet._engine._training, "epoch_batches", epoch_batches)
     return calls
 
 

@@ -11,9 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sktoynet._safe_text import for_markdown
+from sktoynet._report._safe_text import for_markdown
 from sktoynet.cli import main
-from sktoynet.comparison import default_models
+from sktoynet.comparison._compare import default_models
+from tests._helpers import COMMAND_MODELS
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
@@ -152,7 +153,7 @@ def only_logistic_regression(random_state=None, *, quick=False):
 
 def test_no_arguments_compares_on_both_toy_problems(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("sktoynet.comparison.default_models_built_later", only_logistic_regression)
+    monkeypatch.setattr(COMMAND_MODELS, only_logistic_regression)
     status, out, _ = run(capsys)
     assert status == 0
     assert "== two squares" in out and "== three bands" in out
@@ -162,7 +163,7 @@ def test_no_arguments_compares_on_both_toy_problems(tmp_path, capsys, monkeypatc
 
 def test_no_report_prints_only(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("sktoynet.comparison.default_models_built_later", only_logistic_regression)
+    monkeypatch.setattr(COMMAND_MODELS, only_logistic_regression)
     status, out, _ = run(capsys, "--dataset", "iris", "--no-report", "--quiet")
     assert status == 0
     assert "iris" in out and "LogisticRegression" in out
@@ -173,8 +174,8 @@ def test_no_report_prints_only(tmp_path, capsys, monkeypatch):
 def test_a_problems_figures_are_drawn_while_the_next_problems_searches_run(
     tmp_path, capsys, monkeypatch
 ):
-    import sktoynet._report as report
-    import sktoynet.comparison as comparison
+    import sktoynet._report._render as report
+    import sktoynet.comparison._compare as comparison
 
     monkeypatch.setattr(comparison, "default_models_built_later", only_logistic_regression)
     events = []
@@ -206,7 +207,7 @@ def test_a_problems_figures_are_drawn_while_the_next_problems_searches_run(
 
 
 def test_figures_that_fail_ahead_are_left_to_the_report_which_raises(tmp_path, monkeypatch):
-    import sktoynet._report as report
+    import sktoynet._report._render as report
     from sktoynet import compare
     from sktoynet.datasets import make_two_squares
 
@@ -353,8 +354,8 @@ def test_help_lists_the_datasets_and_the_report_folder(capsys):
 def test_without_matplotlib_the_tables_are_written_and_the_fix_is_named(
     tmp_path, capsys, monkeypatch
 ):
-    monkeypatch.setattr("sktoynet.comparison.default_models_built_later", only_logistic_regression)
-    monkeypatch.setattr("sktoynet._report.matplotlib_available", lambda: False)
+    monkeypatch.setattr(COMMAND_MODELS, only_logistic_regression)
+    monkeypatch.setattr("sktoynet._report._render.matplotlib_available", lambda: False)
     status, _, err = run(capsys, "--dataset", "xor", "--quiet", "--out", str(tmp_path))
     assert status == 0
     assert 'pip install "sktoynet[plot]"' in err
@@ -368,7 +369,7 @@ def test_without_matplotlib_the_tables_are_written_and_the_fix_is_named(
 
 
 def test_a_tab_separated_file_is_read_with_sep_backslash_t(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("sktoynet.comparison.default_models_built_later", only_logistic_regression)
+    monkeypatch.setattr(COMMAND_MODELS, only_logistic_regression)
     path = csv_text(
         tmp_path / "points.tsv", "x\tlabel\n" + "".join(f"{i}\t{i % 2}\n" for i in range(12))
     )
@@ -390,7 +391,7 @@ def test_the_report_shows_the_verdict_per_class_tables_and_versions(three_bands_
 
 
 def test_repeats_draws_the_folds_several_times(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("sktoynet.comparison.default_models_built_later", only_logistic_regression)
+    monkeypatch.setattr(COMMAND_MODELS, only_logistic_regression)
     status, out, _ = run(capsys, "--dataset", "iris", "--repeats", "3", "--no-report", "--quiet")
     assert status == 0
     assert "5-fold stratified cross-validation, repeated 3 times" in out

@@ -21,10 +21,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sktoynet._output import MANIFEST
+from sktoynet._report._folder import MANIFEST
 from sktoynet.cli import main
-from sktoynet.comparison import default_models
-from tests._helpers import REPO_ROOT
+from sktoynet.comparison._compare import default_models
+from tests._helpers import COMMAND_MODELS, REPO_ROOT
 
 pytest.importorskip("matplotlib")
 
@@ -35,7 +35,7 @@ def only_logistic_regression(random_state=None, *, quick=False):
 
 @pytest.fixture
 def fast_models(monkeypatch):
-    monkeypatch.setattr("sktoynet.comparison.default_models_built_later", only_logistic_regression)
+    monkeypatch.setattr(COMMAND_MODELS, only_logistic_regression)
 
 
 def run(capsys, *args):
@@ -110,7 +110,7 @@ def test_an_error_while_writing_leaves_no_report(tmp_path, capsys, fast_models, 
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("sktoynet._report.markdown_table", broken)
+    monkeypatch.setattr("sktoynet._report._render.markdown_table", broken)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the tables would go next
     out_dir = tmp_path / "report"
     status, out, err = run(capsys, "--out", str(out_dir))
@@ -269,7 +269,7 @@ def test_after_ctrl_c_the_command_exits_without_waiting_for_other_threads():
     # waited for that lock forever, and Python's exit for that thread (seen in
     # CI, with py-spy). An exit hook that never returns stands for that wait.
     code = (
-        "import threading, sktoynet.cli as cli\n"
+        "import threading, sktoynet.cli._command as cli\n"
         "threading._register_atexit(threading.Event().wait)\n"
         "cli.main = lambda argv=None: cli.EXIT_INTERRUPTED\n"
         "cli.run()\n"
@@ -306,7 +306,7 @@ def test_ctrl_c_raises_past_except_keyboardinterrupt_and_waits_during_the_final_
 
 def test_ctrl_c_during_a_progress_bar_update_is_raised_once_the_update_is_done():
     from sktoynet._interrupt import Interrupted, interrupts_deferred, interrupts_stop_the_run
-    from sktoynet._progress import InterruptSafeBar
+    from sktoynet.comparison._progress import InterruptSafeBar
 
     lock = threading.Lock()
     done = []
@@ -413,7 +413,7 @@ def test_a_report_whose_figures_fail_still_writes_its_tables_into_out(
     def broken(*args, **kwargs):
         raise RuntimeError("no room for the figure")
 
-    monkeypatch.setattr("sktoynet._report.write_figures", broken)
+    monkeypatch.setattr("sktoynet._report._render.write_figures", broken)
     out_dir = tmp_path / "report"
     status, out, err = run(capsys, "--out", str(out_dir))
     assert status == 1

@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sktoynet._cli_datasets import NAMED_DATASETS
 from sktoynet.cli import main
+from sktoynet.cli._datasets import NAMED_DATASETS
+from tests._helpers import COMMAND_MODELS
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
@@ -144,12 +145,12 @@ def test_a_mixed_type_table_is_summarised(mixed_run):
 
 
 def test_a_kept_id_column_is_named_in_a_warning(tmp_path, monkeypatch):
-    from sktoynet.comparison import default_models
+    from sktoynet.comparison._compare import default_models
 
     def logistic_only(random_state=None, *, quick=False):
         return {"LogisticRegression": default_models(random_state)["LogisticRegression"]}
 
-    monkeypatch.setattr("sktoynet.comparison.default_models_built_later", logistic_only)
+    monkeypatch.setattr(COMMAND_MODELS, logistic_only)
     mixed_table().to_csv(tmp_path / "members.csv", index=False)
     args = ["--data", str(tmp_path / "members.csv"), "--target", "renews", "--no-report"]
     status, _, stderr = run_main(*args, "--cv", "3", "--quiet")

@@ -15,7 +15,7 @@ from sklearn.preprocessing import StandardScaler
 
 import sktoynet
 from sktoynet import make_toynet
-from sktoynet.comparison import (
+from sktoynet.comparison._compare import (
     TABLE_COLUMNS,
     ComparisonResult,
     check_target,
@@ -289,7 +289,7 @@ def test_two_jobs_give_the_same_table_as_one(two_squares, monkeypatch):
     X, y = two_squares
     serial = compare(X, y, models=small_models(), cv=3, random_state=0)
     bar = RecordingBar()
-    monkeypatch.setattr("sktoynet.comparison._progress_bar", lambda *args: bar)
+    monkeypatch.setattr("sktoynet.comparison._compare._progress_bar", lambda *args: bar)
     parallel = compare(X, y, models=small_models(), cv=3, random_state=0, n_jobs=2, progress=True)
     columns = ["best_params", "mean_test_score", "std_test_score", "train_score"]  # not times
     pd.testing.assert_frame_equal(parallel.table[columns], serial.table[columns])
@@ -327,7 +327,7 @@ def built_on_its_turn(models, name, record):
     from sklearn.base import clone
     from sklearn.model_selection import ParameterGrid
 
-    from sktoynet._side_by_side import Deferred
+    from sktoynet.comparison._side_by_side import Deferred
 
     estimator, grid = models[name]
     earlier = set(threading.enumerate())  # an earlier test's threads may still be ending
@@ -351,7 +351,7 @@ def test_a_model_built_on_its_turn_gives_the_same_table(two_squares, monkeypatch
         totals.append(n_candidates * n_splits)
         return bar
 
-    monkeypatch.setattr("sktoynet.comparison._progress_bar", progress_bar)
+    monkeypatch.setattr("sktoynet.comparison._compare._progress_bar", progress_bar)
     models = built_on_its_turn(small_models(), "sktoynet", record)
     deferred = compare(X, y, models=models, cv=3, random_state=0, n_jobs=n_jobs, progress=True)
     # Side by side, it is built once the others' searches are under way.
@@ -377,8 +377,8 @@ def test_a_model_built_on_its_turn_gets_the_preprocessing_of_a_mixed_table():
 def test_the_commands_models_build_sktoynets_on_its_turn_as_default_models_do():
     from sklearn.model_selection import ParameterGrid
 
-    from sktoynet._side_by_side import Deferred
-    from sktoynet.comparison import default_models_built_later
+    from sktoynet.comparison._compare import default_models_built_later
+    from sktoynet.comparison._side_by_side import Deferred
 
     for quick in (False, True):
         later = default_models_built_later(0, quick=quick)
@@ -394,7 +394,7 @@ def test_the_commands_models_build_sktoynets_on_its_turn_as_default_models_do():
 
 
 def test_a_waiting_thread_runs_its_own_queued_tasks_meanwhile():
-    from sktoynet._side_by_side import Background, tasks_while_waiting
+    from sktoynet.comparison._side_by_side import Background, tasks_while_waiting
 
     ran = []
     release = threading.Event()
@@ -416,7 +416,7 @@ def test_a_waiting_thread_runs_its_own_queued_tasks_meanwhile():
 
 
 def test_an_interrupt_in_a_task_ends_the_wait():
-    from sktoynet._side_by_side import Background, tasks_while_waiting
+    from sktoynet.comparison._side_by_side import Background, tasks_while_waiting
 
     def interrupt():
         raise KeyboardInterrupt
@@ -433,7 +433,7 @@ def test_an_interrupt_in_this_process_stops_the_searches_in_the_workers(two_squa
     import threading
     import time
 
-    import sktoynet.comparison as comparison
+    import sktoynet.comparison._compare as comparison
 
     X, y = two_squares
     real_search_one = comparison._search_one
@@ -464,8 +464,8 @@ def test_an_interrupt_in_this_process_stops_the_searches_in_the_workers(two_squa
 def test_a_search_told_to_stop_during_its_last_fits_refits_nothing(two_squares):
     import threading
 
-    from sktoynet._search_base import SearchStopped
-    from sktoynet.comparison import _ProgressGridSearchCV
+    from sktoynet.comparison._compare import _ProgressGridSearchCV
+    from sktoynet.comparison._search_base import SearchStopped
 
     X, y = two_squares
     search = _ProgressGridSearchCV(logistic(), {"logisticregression__C": [0.1, 1.0]}, cv=3)
@@ -488,8 +488,8 @@ def test_a_model_told_to_stop_skips_its_next_steps(two_squares, monkeypatch):
     """Stopped before its search, or after it: no fit, no out-of-fold predictions."""
     import threading
 
-    import sktoynet.comparison as comparison
-    from sktoynet._search_base import SearchStopped
+    import sktoynet.comparison._compare as comparison
+    from sktoynet.comparison._search_base import SearchStopped
 
     X, y = two_squares
     splits = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))
@@ -530,7 +530,7 @@ def test_a_model_told_to_stop_skips_its_next_steps(two_squares, monkeypatch):
 
 
 def test_with_jobs_every_candidate_and_fold_is_handed_over_at_once(two_squares):
-    from sktoynet.comparison import _ProgressGridSearchCV
+    from sktoynet.comparison._compare import _ProgressGridSearchCV
 
     grid = {"logisticregression__C": [0.01, 0.1, 1.0, 10.0]}
     batches = []
@@ -551,7 +551,7 @@ def test_counting_batches_counts_each_threads_own_tasks():
     import joblib
     from sklearn.utils.parallel import Parallel, delayed
 
-    from sktoynet._progress import counting_batches
+    from sktoynet.comparison._progress import counting_batches
 
     counts = {}
 
@@ -676,7 +676,7 @@ def test_on_a_dask_cluster_the_grid_is_spread_and_counted(two_squares, monkeypat
     models = {"logistic": (logistic(), {"logisticregression__C": [0.01, 0.1, 1.0, 10.0]})}
     serial = compare(X, y, models=models, cv=3, random_state=0)
     bar = RecordingBar()
-    monkeypatch.setattr("sktoynet.comparison._progress_bar", lambda *args: bar)
+    monkeypatch.setattr("sktoynet.comparison._compare._progress_bar", lambda *args: bar)
     with local_dask_backend():
         spread = compare(X, y, models=models, cv=3, random_state=0, n_jobs=-1, progress=True)
     columns = ["best_params", "mean_test_score", "std_test_score", "train_score"]
@@ -692,8 +692,8 @@ def test_compare_and_the_command_line_import_neither_keras_nor_skrub():
     loaded = run_in_fresh_process(
         """
         import sys
-        import sktoynet.cli, sktoynet.comparison
-        sktoynet.comparison.default_models_built_later()  # the command's models, unbuilt
+        import sktoynet.cli._command, sktoynet.comparison._compare
+        sktoynet.comparison._compare.default_models_built_later()  # the command's models, unbuilt
         heavy = ("keras", "tensorflow", "jax", "skrub")
         print(sorted(name for name in heavy if name in sys.modules))
         """,
@@ -744,7 +744,7 @@ def test_the_table_has_the_new_columns_and_compile_time_apart(quick_toy_results)
 
 @pytest.mark.parametrize("problem", ["two_squares", "three_bands"])
 def test_sktoynet_chosen_net_is_confidently_right_on_the_toy_problems(problem):
-    from sktoynet._cli_datasets import load_named
+    from sktoynet.cli._datasets import load_named
 
     data = load_named(problem, random_state=0)
     models = {"sktoynet": default_models(0)["sktoynet"]}  # the full grid of the main job
@@ -781,7 +781,7 @@ def test_equal_models_tie_and_confusion_tables_use_string_labels_on_a_dataframe(
 
 
 def test_a_refit_that_disagrees_with_cv_is_flagged():
-    from sktoynet._flags import refit_disagrees
+    from sktoynet.comparison._flags import refit_disagrees
 
     failed = refit_disagrees("MLPClassifier", 1.0, 1.0, 1.0, 0.667)
     assert failed.startswith("MLPClassifier: refitted on all rows, it scores 0.667")
@@ -791,7 +791,7 @@ def test_a_refit_that_disagrees_with_cv_is_flagged():
 
 
 def test_a_best_point_on_the_edge_is_flagged_only_where_the_score_still_rises():
-    from sktoynet._flags import edge_of_grid
+    from sktoynet.comparison._flags import edge_of_grid
 
     grid = {"clf__C": [0.1, 1.0, 10.0]}
     rising = {
@@ -812,8 +812,8 @@ def test_the_interval_of_an_accuracy_stops_at_1():
     from sklearn.datasets import make_moons
     from sklearn.neighbors import KNeighborsClassifier
 
-    from sktoynet._verdict import confidence_interval
-    from sktoynet.comparison import _best_split_scores
+    from sktoynet.comparison._compare import _best_split_scores
+    from sktoynet.comparison._verdict import confidence_interval
 
     X, y = make_moons(n_samples=100, noise=0.15, random_state=0)
     result = compare(X, y, models={"knn": KNeighborsClassifier()}, random_state=0)

@@ -19,9 +19,14 @@ from sktoynet import (
     make_toynet,
     make_toynet_cv,
 )
-from sktoynet._network import NetworkSpec, initial_stacked_weights
-from sktoynet._programs import PER_MEMBER_OPTIMIZERS, ProgramKey, forget_program, get_program
-from sktoynet._training import train_restarts
+from sktoynet._engine._network import NetworkSpec, initial_stacked_weights
+from sktoynet._engine._programs import (
+    PER_MEMBER_OPTIMIZERS,
+    ProgramKey,
+    forget_program,
+    get_program,
+)
+from sktoynet._engine._training import train_restarts
 
 #: Short fits: a few hundredths of a second per grid point.
 FAST_CV_PARAMS = {"epochs": 40, "n_init": 2, "cv": 3, "random_state": 0}
@@ -341,7 +346,7 @@ def test_clone_and_params():
 
 def test_compare_uses_it_for_a_learning_rate_by_width_grid(three_bands):
     from sktoynet import compare
-    from sktoynet._cv_search import ToyNetCVSearch
+    from sktoynet.comparison._cv_search import ToyNetCVSearch
 
     X, y = three_bands
     toynet = make_toynet(epochs=40, n_init=2, random_state=0)
@@ -413,7 +418,7 @@ class FitSizeRecorder(TransformerMixin, BaseEstimator):
 
 def test_compare_fits_the_preprocessing_on_each_fold_as_grid_search_does(moons):
     from sktoynet import compare
-    from sktoynet._cv_search import ToyNetCVSearch
+    from sktoynet.comparison._cv_search import ToyNetCVSearch
 
     X, y = moons
     cv = StratifiedKFold(3, shuffle=True, random_state=0)

@@ -12,11 +12,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sktoynet import _diagnostics
-from sktoynet._cli_datasets import DataError, load_csv
-from sktoynet._data_summary import summarize
+from sktoynet._estimators import _diagnostics
 from sktoynet.cli import main
-from sktoynet.comparison import check_scoring, compare, default_models, target_warnings
+from sktoynet.cli._datasets import DataError, load_csv
+from sktoynet.comparison._compare import check_scoring, compare, default_models, target_warnings
+from sktoynet.comparison._data_summary import summarize
+from tests._helpers import COMMAND_MODELS
 
 
 def only_logistic_regression(random_state=None, *, quick=False):
@@ -25,13 +26,13 @@ def only_logistic_regression(random_state=None, *, quick=False):
 
 @pytest.fixture
 def fast_models(monkeypatch):
-    monkeypatch.setattr("sktoynet.comparison.default_models_built_later", only_logistic_regression)
+    monkeypatch.setattr(COMMAND_MODELS, only_logistic_regression)
 
 
 @pytest.fixture
 def no_fits(monkeypatch):
     """The command stops where the fits would start, having said all it says at the start."""
-    monkeypatch.setattr("sktoynet.cli._run", lambda *args: 0)
+    monkeypatch.setattr("sktoynet.cli._command._run", lambda *args: 0)
 
 
 def run(capsys, *args):
@@ -177,7 +178,7 @@ def test_compare_refuses_a_binary_scorer_with_three_classes_before_fitting(monke
     def no_search(*args, **kwargs):
         raise AssertionError("the search started")
 
-    monkeypatch.setattr("sktoynet.comparison._search_all", no_search)
+    monkeypatch.setattr("sktoynet.comparison._compare._search_all", no_search)
     X, y = np.random.RandomState(0).normal(size=(30, 2)), np.arange(30) % 3
     with pytest.raises(ValueError, match="scoring='roc_auc' cannot score the 3 classes"):
         compare(X, y, models=only_logistic_regression(), cv=3, scoring="roc_auc")

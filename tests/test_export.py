@@ -16,8 +16,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from sktoynet import ToyNetClassifier, make_toynet, save_keras, to_keras
-from sktoynet._export import LABELS_MEMBER
-from sktoynet._forward import HIDDEN_ACTIVATIONS
+from sktoynet._engine._forward import HIDDEN_ACTIVATIONS
+from sktoynet._estimators._export import LABELS_MEMBER
 from sktoynet.datasets import make_three_bands
 from tests._helpers import FAST_PARAMS, quiet_fit, run_python
 

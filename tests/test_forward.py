@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from sktoynet import ToyNetClassifier
-from sktoynet._forward import HIDDEN_ACTIVATIONS
-from sktoynet._keras import import_keras
-from sktoynet._network import keras_activation_name
+from sktoynet._engine._forward import HIDDEN_ACTIVATIONS
+from sktoynet._engine._keras import import_keras
+from sktoynet._engine._network import keras_activation_name
 
 keras = import_keras()
 

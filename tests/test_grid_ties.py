@@ -1,4 +1,4 @@
-"""Ties inside a grid: sktoynet._grid_ties.best_index (issue 13, item 3)."""
+"""Ties inside a grid: sktoynet._estimators._grid_ties.best_index (issue 13, item 3)."""
 
 from functools import partial
 
@@ -7,7 +7,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
-from sktoynet._grid_ties import best_index
+from sktoynet._estimators._grid_ties import best_index
 
 
 def results(scores, losses=None, times=None):

@@ -23,11 +23,11 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sktoynet import compare, make_toynet
-from sktoynet._output import MANIFEST
-from sktoynet._safe_text import CSV_FORMULA_STARTS, MAX_STEM_BYTES, file_stem, file_stems
+from sktoynet._report._folder import MANIFEST
+from sktoynet._report._safe_text import CSV_FORMULA_STARTS, MAX_STEM_BYTES, file_stem, file_stems
 from sktoynet.cli import main
-from sktoynet.comparison import default_models
-from tests._helpers import FAST_PARAMS
+from sktoynet.comparison._compare import default_models
+from tests._helpers import COMMAND_MODELS, FAST_PARAMS
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
@@ -233,7 +233,7 @@ def only_logistic_regression(random_state=None, *, quick=False):
 
 
 def test_hostile_csv_through_the_command(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("sktoynet.comparison.default_models_built_later", only_logistic_regression)
+    monkeypatch.setattr(COMMAND_MODELS, only_logistic_regression)
     frame, y = hostile_frame()
     frame.insert(1, TARGET, y)
     data = tmp_path / FILE_NAME

@@ -7,9 +7,9 @@ features change no result, and many feature counts share few programs.
 import numpy as np
 import pytest
 
-import sktoynet._classifier
-import sktoynet._memory
-import sktoynet._programs
+import sktoynet._engine._memory
+import sktoynet._engine._programs
+import sktoynet._estimators._classifier
 from sktoynet import ToyNetClassifier
 from tests._helpers import FAST_PARAMS, quiet_fit
 
@@ -22,7 +22,7 @@ def test_a_fit_too_large_for_memory_is_refused_before_anything_is_built(
     def no_program(key):
         raise AssertionError("the size guard must refuse the fit before building a program")
 
-    monkeypatch.setattr(sktoynet._classifier, "get_program", no_program)
+    monkeypatch.setattr(sktoynet._estimators._classifier, "get_program", no_program)
     estimator = ToyNetClassifier(width=10**7, random_state=0)
     with pytest.raises(ValueError) as excinfo:
         estimator.fit(X, y)
@@ -35,25 +35,29 @@ def test_a_fit_too_large_for_memory_is_refused_before_anything_is_built(
 
 def test_the_guard_compares_the_estimate_with_the_memory_available(scaled_two_squares, monkeypatch):
     X, y = scaled_two_squares
-    needed = sktoynet._memory.estimate_fit_bytes(
-        sktoynet._programs.ProgramKey.for_fit(
-            sktoynet._classifier.NetworkSpec(2, 8, 1, "tanh", 8), "adam", 200, 400, False
+    needed = sktoynet._engine._memory.estimate_fit_bytes(
+        sktoynet._engine._programs.ProgramKey.for_fit(
+            sktoynet._estimators._classifier.NetworkSpec(2, 8, 1, "tanh", 8),
+            "adam",
+            200,
+            400,
+            False,
         ),
         400,
     )
-    share = sktoynet._memory.USABLE_SHARE
-    monkeypatch.setattr(sktoynet._memory, "available_bytes", lambda: needed / share - 1)
+    share = sktoynet._engine._memory.USABLE_SHARE
+    monkeypatch.setattr(sktoynet._engine._memory, "available_bytes", lambda: needed / share - 1)
     with pytest.raises(ValueError, match="more than 80% of the"):
         ToyNetClassifier(random_state=0).fit(X, y)
-    monkeypatch.setattr(sktoynet._memory, "available_bytes", lambda: needed / share + 1)
+    monkeypatch.setattr(sktoynet._engine._memory, "available_bytes", lambda: needed / share + 1)
     quiet_fit(ToyNetClassifier(**FAST_PARAMS), X, y)
 
 
 def test_the_estimate_grows_with_width_n_init_and_batch_size():
     def estimate(width=8, n_init=8, batch_size=200):
-        spec = sktoynet._classifier.NetworkSpec(2, width, 1, "tanh", n_init)
-        key = sktoynet._programs.ProgramKey.for_fit(spec, "adam", batch_size, 10_000, False)
-        return sktoynet._memory.estimate_fit_bytes(key, 10_000)
+        spec = sktoynet._estimators._classifier.NetworkSpec(2, width, 1, "tanh", n_init)
+        key = sktoynet._engine._programs.ProgramKey.for_fit(spec, "adam", batch_size, 10_000, False)
+        return sktoynet._engine._memory.estimate_fit_bytes(key, 10_000)
 
     base = estimate()
     assert estimate(width=4096) > base
@@ -84,12 +88,12 @@ def test_running_out_of_memory_is_a_clear_memory_error_and_changes_nothing(
     estimator = quiet_fit(ToyNetClassifier(**FAST_PARAMS), X, y)
     before = estimator.predict_proba(X)
     forgotten = []
-    monkeypatch.setattr(sktoynet._classifier, "forget_program", forgotten.append)
+    monkeypatch.setattr(sktoynet._estimators._classifier, "forget_program", forgotten.append)
 
     def out_of_memory(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr(sktoynet._classifier, "train_restarts", out_of_memory)
+    monkeypatch.setattr(sktoynet._estimators._classifier, "train_restarts", out_of_memory)
     estimator.set_params(width=64)
     with pytest.raises(MemoryError) as excinfo:
         estimator.fit(X, y)
@@ -107,7 +111,7 @@ def test_other_errors_during_training_are_not_called_memory_errors(scaled_two_sq
     def broken(*args, **kwargs):
         raise RuntimeError("something else")
 
-    monkeypatch.setattr(sktoynet._classifier, "train_restarts", broken)
+    monkeypatch.setattr(sktoynet._estimators._classifier, "train_restarts", broken)
     with pytest.raises(RuntimeError, match="something else"):
         ToyNetClassifier(**FAST_PARAMS).fit(X, y)
 
@@ -116,7 +120,7 @@ def test_padding_features_to_a_larger_bucket_changes_no_result(monkeypatch, rng)
     X = rng.normal(size=(120, 3))
     y = (X[:, 0] + X[:, 1] * X[:, 2] > 0).astype(int)
     usual = quiet_fit(ToyNetClassifier(**FAST_PARAMS), X, y)
-    monkeypatch.setattr(sktoynet._programs, "MIN_FEATURE_BUCKET", 64)
+    monkeypatch.setattr(sktoynet._engine._programs, "MIN_FEATURE_BUCKET", 64)
     padded = quiet_fit(ToyNetClassifier(**FAST_PARAMS), X, y)
     np.testing.assert_allclose(padded.predict_proba(X), usual.predict_proba(X), atol=1e-5)
     np.testing.assert_allclose(padded.loss_curve_, usual.loss_curve_, rtol=1e-5)
@@ -127,7 +131,7 @@ def test_padding_classes_to_a_larger_bucket_changes_no_result(monkeypatch, rng):
     X = rng.normal(size=(150, 2))
     y = np.argmax(np.c_[X, -X.sum(axis=1)], axis=1)  # three classes
     usual = quiet_fit(ToyNetClassifier(**FAST_PARAMS), X, y)
-    monkeypatch.setattr(sktoynet._programs, "MIN_CLASS_BUCKET", 32)
+    monkeypatch.setattr(sktoynet._engine._programs, "MIN_CLASS_BUCKET", 32)
     padded = quiet_fit(ToyNetClassifier(**FAST_PARAMS), X, y)
     np.testing.assert_allclose(padded.predict_proba(X), usual.predict_proba(X), atol=1e-5)
     np.testing.assert_allclose(padded.loss_curve_, usual.loss_curve_, rtol=1e-5)
@@ -136,16 +140,16 @@ def test_padding_classes_to_a_larger_bucket_changes_no_result(monkeypatch, rng):
 
 
 def test_fifty_feature_counts_share_five_programs_on_small_data():
-    buckets = {sktoynet._programs.feature_bucket(n, n_rows=500) for n in range(1, 51)}
+    buckets = {sktoynet._engine._programs.feature_bucket(n, n_rows=500) for n in range(1, 51)}
     assert buckets == {2, 8, 16, 32, 64}  # 1 and 2 features (the toy problems) share one
 
 
 def test_three_to_eight_classes_share_one_program():
-    buckets = {sktoynet._programs.output_bucket(n) for n in range(3, 9)}
+    buckets = {sktoynet._engine._programs.output_bucket(n) for n in range(3, 9)}
     assert buckets == {8}
-    assert sktoynet._programs.output_bucket(1) == 1  # two classes: one sigmoid unit
+    assert sktoynet._engine._programs.output_bucket(1) == 1  # two classes: one sigmoid unit
 
 
 def test_large_data_keeps_its_feature_count():
-    assert sktoynet._programs.feature_bucket(5, n_rows=1_000_000) == 5
-    assert sktoynet._programs.feature_bucket(50, n_rows=100_000) == 50
+    assert sktoynet._engine._programs.feature_bucket(5, n_rows=1_000_000) == 5
+    assert sktoynet._engine._programs.feature_bucket(50, n_rows=100_000) == 50

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from sktoynet import compare, make_toynet
-from sktoynet._output import MANIFEST, OutputError
+from sktoynet._report._folder import MANIFEST, OutputError
 from tests._helpers import FAST_PARAMS
 
 matplotlib = pytest.importorskip("matplotlib")

@@ -70,7 +70,7 @@ def probe():  # another thread, warning all through the import
 prober = threading.Thread(target=probe, daemon=True)
 prober.start()
 try:
-    import sktoynet._classifier
+    import sktoynet._estimators._classifier
 finally:
     done.set()
     prober.join()
@@ -96,7 +96,7 @@ def test_the_quiet_import_changes_no_warnings_filter_and_shows_python_warnings()
 LOG_AFTER_THE_IMPORT = """
 import logging, sys
 stderr = sys.stderr
-import sktoynet._classifier
+import sktoynet._estimators._classifier
 import absl.logging
 assert sys.stderr is stderr
 # Handlers made during the import (absl's, which TensorFlow's logger reaches)

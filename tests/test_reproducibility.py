@@ -10,7 +10,7 @@ import random
 import numpy as np
 
 from sktoynet import ToyNetClassifier
-from sktoynet._keras import import_keras
+from sktoynet._engine._keras import import_keras
 from tests._helpers import FAST_PARAMS, quiet_fit, run_in_fresh_process
 
 #: Mini-batches (batch_size < n_samples) and early stopping, so that every

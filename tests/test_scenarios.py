@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from sktoynet import ToyNetClassifier, make_toynet
-from sktoynet._keras import import_keras
+from sktoynet._engine._keras import import_keras
 from sktoynet.datasets import make_three_bands, make_two_squares
 
 keras = import_keras()

@@ -2,7 +2,7 @@
 
 Fits of one shape bucket share a compiled program, which holds the running
 fit's weights; its lock makes concurrent fits wait for one another (see
-``sktoynet._programs``). These tests fit same-shape networks on different
+``sktoynet._engine._programs``). These tests fit same-shape networks on different
 data at once, where an unguarded program mixes their weights and data.
 """
 

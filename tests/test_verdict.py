@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sktoynet._verdict import (
+from sktoynet.comparison._verdict import (
     confidence_interval,
     corrected_ttest,
     holm,

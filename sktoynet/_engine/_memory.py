@@ -37,8 +37,8 @@ WEIGHT_COPIES = 6
 
 def estimate_fit_bytes(key, n_rows):
     """Peak memory, in bytes, of a fit that trains with program ``key`` on ``n_rows`` rows."""
-    from sktoynet._forward import MAX_CHUNK_ROWS, MAX_HIDDEN_ELEMENTS
-    from sktoynet._programs import row_bucket
+    from sktoynet._engine._forward import MAX_CHUNK_ROWS, MAX_HIDDEN_ELEMENTS
+    from sktoynet._engine._programs import row_bucket
 
     spec = key.spec
     width, n_features, n_outputs, n_init = spec.width, spec.n_features, spec.n_outputs, spec.n_init

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sktoynet._keras import import_keras
+from sktoynet._engine._keras import import_keras
 
 keras = import_keras()
 ops = keras.ops

@@ -7,13 +7,12 @@ figures by relative paths, so the folder can be opened offline or moved.
 import base64
 import importlib.util
 import io
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from sktoynet._safe_text import (
+from sktoynet._report._safe_text import (
     file_stem,
     file_stems,
     for_html,
@@ -23,6 +22,8 @@ from sktoynet._safe_text import (
     html_table,
     neutralise_csv_frame,
 )
+from sktoynet._report._sections import Problem, Section
+from sktoynet._utils import format_p, is_toynet, short_params
 from sktoynet.plotting import INSTALL_HINT
 
 #: Column headers for people, in the terminal, Markdown and HTML; "95% CI" joins two columns.
@@ -56,25 +57,8 @@ COLUMNS_NOTE = (
 )
 
 
-def _format_p(value):
-    if not np.isfinite(value):
-        return "-"
-    return "<0.001" if value < 0.001 else f"{value:.3f}"
-
-
 def _format_seconds(value):
     return f"{value:.3f}" if np.isfinite(value) else "-"
-
-
-@dataclass
-class Section:
-    """One problem of the report and what the comparison found on it."""
-
-    problem: object  # sktoynet._cli_datasets.Problem
-    result: object  # sktoynet.comparison.ComparisonResult
-    figures: list = field(default_factory=list)  # (file name, caption)
-    notes: list = field(default_factory=list)
-    drawn: bool = False  # its figures are written (see write_figures)
 
 
 def display_table(table):
@@ -91,7 +75,7 @@ def display_table(table):
                 for low, high in zip(values, table["ci_high"], strict=True)
             ]
         elif column == "p_value":
-            shown[header] = [_format_p(value) for value in values]
+            shown[header] = [format_p(value) for value in values]
         elif column in ("compile_time", "total_time"):
             shown[header] = [_format_seconds(value) for value in values]
         else:
@@ -140,9 +124,7 @@ def matplotlib_available():
 
 
 def problem_of(result, title="data", description=""):
-    """A :class:`~sktoynet._cli_datasets.Problem` for ``result``'s own data, as the CLI has."""
-    from sktoynet._cli_datasets import Problem
-
+    """A :class:`~sktoynet._report._sections.Problem` for ``result``'s own data, as the CLI has."""
     X = result.X
     columns = getattr(X, "columns", None)
     n_features = np.shape(X)[1]
@@ -290,11 +272,6 @@ def _version_lines(sections):
     return [f"{name} {value}" for name, value in versions.items()]
 
 
-def _is_toynet(estimator):
-    step = estimator[-1] if hasattr(estimator, "steps") else estimator
-    return type(step).__name__ == "ToyNetClassifier"
-
-
 def _new_figure(width, height):
     from matplotlib.figure import Figure
 
@@ -364,7 +341,7 @@ def _figures(section, new_figure):
         figure,
     )
 
-    toynets = [model for model, est in estimators.items() if _is_toynet(est)]
+    toynets = [model for model, est in estimators.items() if is_toynet(est)]
     slugs = file_stems(toynets, lower=True)
     for model in toynets:
         cv_results = result.cv_results_[model]
@@ -403,7 +380,7 @@ def _figures(section, new_figure):
         plotting.plot_loss_curves(
             estimators[model],
             ax=ax,
-            title=f"{model}, best fit ({_short(best)})",
+            title=f"{model}, best fit ({short_params(best)})",
         )
         yield (
             f"{name}-{slugs[model]}-loss-curves.png",
@@ -411,12 +388,6 @@ def _figures(section, new_figure):
             "crosses mark where the other random restarts ended.",
             figure,
         )
-
-
-def _short(params):
-    from sktoynet.comparison import short_params
-
-    return short_params(params)
 
 
 def _slug(text):

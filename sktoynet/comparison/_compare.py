@@ -1,10 +1,4 @@
-"""Compare sktoynet with LogisticRegression and MLPClassifier, fairly.
-
-Every model sits in a Pipeline behind a StandardScaler, is grid-searched
-over its own parameters, and is scored on the same stratified folds, so that
-the table says which model wins on the data and not which one was handled
-better.
-"""
+"""compare(), its result, and the models and grids it compares by default."""
 
 import contextlib
 import tempfile
@@ -28,28 +22,27 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
-from sktoynet import _flags, _preprocessing
-from sktoynet._baseline import imbalance_hint, judge_baseline, score_baseline
-from sktoynet._data_summary import as_frame, check_finite, plain_value, summarize
-from sktoynet._grid_ties import best_index
-from sktoynet._out_of_fold import (
+from sktoynet._estimators._grid_ties import best_index
+from sktoynet._estimators._pipeline import make_toynet
+from sktoynet._utils import compiles, plain_value, short_params
+from sktoynet._versions import software_versions
+from sktoynet.comparison import _flags, _preprocessing
+from sktoynet.comparison._baseline import imbalance_hint, judge_baseline, score_baseline
+from sktoynet.comparison._data_summary import as_frame, check_finite, summarize
+from sktoynet.comparison._out_of_fold import (
     class_tables,
     expected_fit_warnings_hidden,
     out_of_fold_predictions,
 )
-from sktoynet._pipeline import make_toynet
-from sktoynet._progress import FitCounter, InterruptSafeBar, counting_batches
-from sktoynet._search_base import LOSS, SCORE, ProgressCallbacks
-from sktoynet._side_by_side import (
+from sktoynet.comparison._progress import FitCounter, InterruptSafeBar, counting_batches
+from sktoynet.comparison._search_base import LOSS, SCORE, ProgressCallbacks
+from sktoynet.comparison._side_by_side import (
     Background,
     Deferred,
     local_worker_processes,
     worker_processes,
 )
-from sktoynet._verdict import judge, range_of_scorer
-from sktoynet._versions import software_versions
-
-__all__ = ["ComparisonResult", "compare", "default_models", "check_target", "check_scoring"]
+from sktoynet.comparison._verdict import judge, range_of_scorer
 
 #: Columns of :attr:`ComparisonResult.table`, in order.
 TABLE_COLUMNS = [
@@ -101,7 +94,7 @@ def default_models(random_state=None, *, quick=False):
 
     Examples
     --------
-    >>> from sktoynet.comparison import default_models
+    >>> from sktoynet.comparison._compare import default_models
     >>> models = default_models(random_state=0)
     >>> list(models)
     ['sktoynet', 'LogisticRegression', 'MLPClassifier']
@@ -479,7 +472,7 @@ class ComparisonResult:
         return f"ComparisonResult(models={list(self.searches)}, scoring={self.scoring!r})"
 
     def _repr_html_(self):
-        from sktoynet._report import notebook_html
+        from sktoynet._report._render import notebook_html
 
         return notebook_html(self)
 
@@ -493,7 +486,7 @@ class ComparisonResult:
             best estimator, and for sktoynet the score and fit-time heatmaps
             and the loss curves.
         """
-        from sktoynet._report import draw_figures
+        from sktoynet._report._render import draw_figures
 
         return draw_figures(self, pyplot=True)
 
@@ -522,14 +515,14 @@ class ComparisonResult:
 
         Raises
         ------
-        sktoynet._output.OutputError
+        sktoynet._report._folder.OutputError
             A ValueError, if ``path`` cannot take the report (checked before
             anything is written), or if the finished report cannot be moved
             into place; nothing is then left half-written, and an earlier
             report in ``path`` is as it was.
         """
-        from sktoynet._output import ReportFolder
-        from sktoynet._report import Section, problem_of, save_sections
+        from sktoynet._report._folder import ReportFolder
+        from sktoynet._report._render import Section, problem_of, save_sections
 
         section = Section(problem_of(self, title, description), self)
         with ReportFolder(path) as folder:
@@ -547,7 +540,7 @@ class _ProgressGridSearchCV(ProgressCallbacks, GridSearchCV):
     With ``n_jobs`` other than one process, every candidate x fold is handed
     to joblib at once (as GridSearchCV does) and ``on_fits_done`` is called
     from the parent as each batch of fits comes back (see
-    :func:`sktoynet._progress.counting_batches`). In one process, the
+    :func:`sktoynet.comparison._progress.counting_batches`). In one process, the
     candidates are evaluated one after the other and reported each in turn:
     the same fits in the same order. ``cv_results_`` and the best estimator
     are those GridSearchCV computes. ``on_search_done`` is called before the
@@ -556,8 +549,8 @@ class _ProgressGridSearchCV(ProgressCallbacks, GridSearchCV):
     The search is multi-metric (the comparison's score and, with
     ``predict_proba``, the log-loss) and its ``refit`` is a callable, so
     :meth:`score` uses the ``"score"`` metric, as a single-metric search would.
-    When ``stopping`` is set (see :class:`~sktoynet._search_base.ProgressCallbacks`),
-    the search raises :class:`~sktoynet._search_base.SearchStopped` before its
+    When ``stopping`` is set (see :class:`~sktoynet.comparison._search_base.ProgressCallbacks`),
+    the search raises :class:`~sktoynet.comparison._search_base.SearchStopped` before its
     next chunk of candidates, or before its refit.
     """
 
@@ -628,7 +621,7 @@ def compare(
     **Which grid point.** Among the points whose mean score is within one
     standard error of the best, the one with the best cross-validated
     log-loss is kept (for estimators with ``predict_proba``), then the first
-    in the grid (see :func:`sktoynet._grid_ties.best_index`); it is refitted
+    in the grid (see :func:`sktoynet._estimators._grid_ties.best_index`); it is refitted
     on all the data.
 
     **Which model.** Each model's per-split scores are compared with those
@@ -676,7 +669,7 @@ def compare(
         jobs (``-1``: one per core), models that compile (sktoynet) are
         searched in this process while a background thread hands the other
         models' candidates x folds to ``n_jobs`` worker processes, which run
-        at a lower priority (see :mod:`sktoynet._side_by_side`); under
+        at a lower priority (see :mod:`sktoynet.comparison._side_by_side`); under
         another backend (dask, threads), every model's candidates x folds go
         to that backend, one model after the other. The results are those of
         one process. None is one process, unless a joblib backend context
@@ -856,19 +849,6 @@ def _forget_memory(search, cache):
             pipeline.set_params(memory=None)
 
 
-def _final_step(estimator):
-    return estimator.steps[-1][1] if hasattr(estimator, "steps") else estimator
-
-
-def compiles(estimator):
-    """Whether ``estimator`` (or its last pipeline step) is an sktoynet estimator.
-
-    Those compile a training program on their first fit for a data shape.
-    Told by the class's module, so that Keras is not imported to find out.
-    """
-    return type(_final_step(estimator)).__module__.startswith("sktoynet.")
-
-
 def _warm_up(estimator, grid, X, y, split):
     """Fit the first grid point once on the first training fold; return its seconds.
 
@@ -906,8 +886,8 @@ def _search_all(models, X, y, splits, scoring, n_jobs, progress):
     Returns the searches by name, and for each model its warm-up time, total
     time and out-of-fold confusion matrix and per-class metrics. With local
     worker processes, the models that compile are searched in this thread
-    while the others run in the workers (see :mod:`sktoynet._side_by_side`).
-    A :class:`~sktoynet._side_by_side.Deferred` model is built on its turn,
+    while the others run in the workers (see :mod:`sktoynet.comparison._side_by_side`).
+    A :class:`~sktoynet.comparison._side_by_side.Deferred` model is built on its turn,
     in this thread, once the workers' searches have started.
     """
     n_workers = local_worker_processes(n_jobs)
@@ -974,7 +954,7 @@ def _search_one(name, search, *, X, y, splits, labels):
     """Warm up, search, refit and predict out of fold one model; its extras.
 
     A search told to stop (its ``stopping`` set, from another thread) raises
-    :class:`~sktoynet._search_base.SearchStopped` before each of these steps.
+    :class:`~sktoynet.comparison._search_base.SearchStopped` before each of these steps.
     """
     search.check_stopping()
     started = time.perf_counter()
@@ -1077,7 +1057,7 @@ def _grid_search(estimator, grid, **options):
     TensorFlow.
     """
     if compiles(estimator):
-        from sktoynet._cv_search import ToyNetCVSearch
+        from sktoynet.comparison._cv_search import ToyNetCVSearch
 
         if ToyNetCVSearch.handles(estimator, grid):
             return ToyNetCVSearch(estimator, grid, **options)
@@ -1087,7 +1067,7 @@ def _grid_search(estimator, grid, **options):
 def _as_model_grids(models):
     """``{name: (estimator, grid)}``, validated, with fresh clones of the estimators.
 
-    A :class:`~sktoynet._side_by_side.Deferred` model is kept as it is: it
+    A :class:`~sktoynet.comparison._side_by_side.Deferred` model is kept as it is: it
     builds a fresh estimator on its turn.
     """
     if not isinstance(models, dict) or not models:
@@ -1112,11 +1092,6 @@ def _progress_bar(n_candidates, n_splits):
 
     total = None if n_splits is None else n_candidates * n_splits
     return InterruptSafeBar(tqdm(total=total, unit="fit", leave=False, dynamic_ncols=True))
-
-
-def short_params(params):
-    """``"C=1, width=8"``: parameters without their pipeline-step prefix."""
-    return ", ".join(f"{key.rsplit('__', 1)[-1]}={value!r}" for key, value in params.items())
 
 
 def _best_mean(search, metric):

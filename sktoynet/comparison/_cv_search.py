@@ -17,11 +17,11 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import check_is_fitted
 
-from sktoynet._classifier import ToyNetClassifier
-from sktoynet._out_of_fold import first_disjoint_splits
-from sktoynet._programs import PER_MEMBER_OPTIMIZERS
-from sktoynet._search_base import SCORE, ProgressCallbacks
-from sktoynet._training import EPOCHS_PER_CALL
+from sktoynet._engine._programs import PER_MEMBER_OPTIMIZERS
+from sktoynet._engine._training import EPOCHS_PER_CALL
+from sktoynet._estimators._classifier import ToyNetClassifier
+from sktoynet.comparison._out_of_fold import first_disjoint_splits
+from sktoynet.comparison._search_base import SCORE, ProgressCallbacks
 
 _GRID_NAMES = ("learning_rate", "width")
 
@@ -119,7 +119,7 @@ class ToyNetCVSearch(ProgressCallbacks, GridSearchCV):
         """``(y_true, y_pred)`` of the best point's networks on the rows each did not see.
 
         The networks are those the search trained on each of
-        :func:`~sktoynet._out_of_fold.first_disjoint_splits` of ``splits``
+        :func:`~sktoynet.comparison._out_of_fold.first_disjoint_splits` of ``splits``
         (the search's own folds), each reading the rows through the
         preprocessing fitted on its fold, so no network is fitted again.
         """
@@ -141,7 +141,7 @@ class ToyNetCVSearch(ProgressCallbacks, GridSearchCV):
         fold's training rows, and on all the rows for the refit: ``views`` are
         all the rows transformed by each (see ``ToyNetClassifierCV._fit_views``).
         """
-        from sktoynet._classifier_cv import ToyNetClassifierCV
+        from sktoynet._estimators._classifier_cv import ToyNetClassifierCV
 
         step, network = self.estimator.steps[-1]
         grid = {name: list(self.param_grid[f"{step}__{name}"]) for name in _GRID_NAMES}

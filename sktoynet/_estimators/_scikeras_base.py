@@ -17,7 +17,7 @@ sktoynet goes through this class, so scikeras could be replaced here alone.
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.metaestimators import available_if
 
-from sktoynet._keras import quiet_framework_import
+from sktoynet._engine._keras import quiet_framework_import
 
 with quiet_framework_import():  # scikeras imports Keras (and TensorFlow) at import time
     from scikeras.wrappers import KerasClassifier

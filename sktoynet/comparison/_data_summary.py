@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from sktoynet._utils import plain_value
+
 #: Above this, squaring a value (as scaling does) overflows float64 for any sizeable table.
 LARGEST_SCALABLE = 1e150
 
@@ -185,7 +187,3 @@ def summarize(X, y, feature_names=None):
         id_like=id_like_columns(frame),
     )
 
-
-def plain_value(value):
-    """A NumPy scalar as the Python value it holds (``'a'``, not ``np.str_('a')``)."""
-    return value.item() if isinstance(value, np.generic) else value

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sktoynet._utils import format_p
+
 #: Significance level of the verdict.
 ALPHA = 0.05
 
@@ -211,10 +213,6 @@ def _join(words):
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def _format_p(p):
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
-
-
 def _format_gap(gap):
     return f"{gap:.3f}" if gap >= 0.001 else f"{gap:.2g}"
 
@@ -247,7 +245,7 @@ def _sentence(names, top, leaders, means, p_value, alpha):
     worse.sort(key=lambda name: means[top] - means[name], reverse=True)
     parts = [
         f"{name} {'is worse by' if i == 0 else 'by'} "
-        f"{_format_gap(means[top] - means[name])} ({_format_p(p_value[name])})"
+        f"{_format_gap(means[top] - means[name])} ({format_p(p_value[name], in_words=True)})"
         for i, name in enumerate(worse)
     ]
     return f"{head}; {_join(parts)}."

@@ -13,7 +13,7 @@ the next: the weights and optimizer state as values on JAX, nothing on
 TensorFlow (whose weights live in variables).
 """
 
-from sktoynet._keras import import_keras
+from sktoynet._engine._keras import import_keras
 
 keras = import_keras()
 ops = keras.ops

@@ -29,7 +29,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from sktoynet._data_summary import plain_value
+from sktoynet._utils import plain_value
 
 __all__ = ["to_keras", "save_keras", "LABELS_MEMBER"]
 
@@ -43,7 +43,7 @@ TINY_SCALE = 1e-6
 
 def _split(estimator):
     """``(scalers, net)``: the StandardScalers in front of a ToyNetClassifier, and the net."""
-    from sktoynet._classifier import ToyNetClassifier
+    from sktoynet._estimators._classifier import ToyNetClassifier
 
     if isinstance(estimator, Pipeline):
         named = [
@@ -145,7 +145,7 @@ def to_keras(estimator):
 
 def _build_model(scalers, net):
     """The Keras model of ``net`` with ``scalers`` (checked by :func:`_split`) in front."""
-    from sktoynet._network import keras, keras_activation_name
+    from sktoynet._engine._network import keras, keras_activation_name
 
     n_features = net.n_features_in_
     layers = [keras.Input(shape=(n_features,), name="X")]
@@ -179,7 +179,7 @@ def _labels_record(estimator, net):
     first = estimator.steps[0][1] if isinstance(estimator, Pipeline) else net
     if hasattr(first, "feature_names_in_"):
         record["feature_names_in"] = [str(name) for name in first.feature_names_in_]
-    from sktoynet import __version__
+    from sktoynet._versions import __version__
 
     record["sktoynet_version"] = __version__
     return record

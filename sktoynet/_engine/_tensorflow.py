@@ -11,13 +11,13 @@ variables, which hold the weights and the optimizer state of the running fit.
 
 import tensorflow as tf
 
-from sktoynet._epoch_loop import (
+from sktoynet._engine._epoch_loop import (
     scaled_update,
     train_epochs,
     training_objective,
     weighted_restart_losses,
 )
-from sktoynet._programs import BaseProgram, to_numpy
+from sktoynet._engine._programs import BaseProgram, to_numpy
 
 
 class TensorFlowProgram(BaseProgram):

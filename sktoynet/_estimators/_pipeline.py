@@ -37,7 +37,7 @@ def make_toynet(**params):
     >>> list(model.named_steps)
     ['standardscaler', 'toynetclassifier']
     """
-    from sktoynet._classifier import ToyNetClassifier
+    from sktoynet._estimators._classifier import ToyNetClassifier
 
     return make_pipeline(StandardScaler(), ToyNetClassifier(**params))
 
@@ -75,6 +75,6 @@ def make_toynet_cv(**params):
     >>> list(model.named_steps)
     ['standardscaler', 'toynetclassifiercv']
     """
-    from sktoynet._classifier_cv import ToyNetClassifierCV
+    from sktoynet._estimators._classifier_cv import ToyNetClassifierCV
 
     return make_pipeline(StandardScaler(), ToyNetClassifierCV(**params))

@@ -5,7 +5,6 @@ with a message that fits on one line and says what to change.
 """
 
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -13,31 +12,14 @@ import pandas as pd
 from pandas._libs.parsers import STR_NA_VALUES  # the strings read_csv takes for missing
 from sklearn import datasets as sk_datasets
 
-from sktoynet._data_summary import check_finite
-from sktoynet._safe_text import file_stem
+from sktoynet._report._safe_text import file_stem
+from sktoynet._report._sections import Problem
+from sktoynet.comparison._data_summary import check_finite
 from sktoynet.datasets import make_three_bands, make_two_squares
 
 
 class DataError(ValueError):
     """The data cannot be compared on; the message says why, in one line."""
-
-
-@dataclass
-class Problem:
-    """A classification problem: data, labels and how to describe them.
-
-    ``X`` is an array for the built-in problems and a DataFrame (which may
-    hold strings, dates and missing values) for a CSV file. ``warnings`` are
-    one-line messages about the data, for the start of the run.
-    """
-
-    name: str
-    title: str
-    X: np.ndarray
-    y: np.ndarray
-    feature_names: list
-    description: str = ""
-    warnings: list = field(default_factory=list)
 
 
 def _two_squares(random_state):

@@ -15,15 +15,12 @@
 
 import numpy as np
 
-from sktoynet._grid_ties import standard_error
+from sktoynet._estimators._grid_ties import standard_error
+from sktoynet._utils import short_name
 
 #: Smallest gap between the refit's score and the cross-validated one that is flagged,
 #: so that one row more or less in an interval of width 0 is not news.
 MIN_GAP = 0.01
-
-
-def _short(key):
-    return key.rsplit("__", 1)[-1]
 
 
 def _grid_of(param_grid, best_params):
@@ -76,7 +73,7 @@ def edge_of_grid(model, param_grid, best_params, cv_results, score="score"):
         if not _rises_to(cv_results, key, chosen, score):
             continue
         flags.append(
-            f"{model}: the best {_short(key)}={chosen!r} is the {side} value of the grid and "
+            f"{model}: the best {short_name(key)}={chosen!r} is the {side} value of the grid and "
             f"the score rises toward it; try {direction} values too"
         )
     return flags

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sktoynet._data_summary import plain_value
-from sktoynet._verdict import ALPHA, corrected_ttest, holm
+from sktoynet._utils import plain_value
+from sktoynet.comparison._verdict import ALPHA, corrected_ttest, holm
 
 #: Below this share of the rows for the rarest class, accuracy gets a hint.
 RARE_CLASS_SHARE = 0.2

@@ -16,19 +16,19 @@ import time
 import warnings
 from functools import partial
 
-from sktoynet import __version__
-from sktoynet._cli_datasets import (
+from sktoynet._interrupt import Interrupted, interrupts_stop_the_run
+from sktoynet._report._folder import MANIFEST, ReportFolder
+from sktoynet._report._safe_text import for_terminal
+from sktoynet._versions import __version__
+from sktoynet.cli._datasets import (
     DEFAULT_DATASETS,
     NAMED_DATASETS,
     DataError,
     load_csv,
     load_named,
 )
-from sktoynet._data_summary import summarize
-from sktoynet._interrupt import Interrupted, interrupts_stop_the_run
-from sktoynet._output import MANIFEST, ReportFolder
-from sktoynet._safe_text import for_terminal
-from sktoynet._side_by_side import (
+from sktoynet.comparison._data_summary import summarize
+from sktoynet.comparison._side_by_side import (
     kill_worker_processes,
     local_worker_processes,
     start_workers,
@@ -257,7 +257,7 @@ def main(argv=None) -> int:
 
 def _compare_problem(args, problem, repeats, compare, default_models):
     """Compare the models on one problem, printing its summary, table and verdict."""
-    from sktoynet._report import format_table, verdict_lines
+    from sktoynet._report._render import format_table, verdict_lines
 
     print(f"\n== {for_terminal(f'{problem.title}: {problem.description}')}", flush=True)
     summary = summarize(problem.X, problem.y, problem.feature_names)
@@ -329,8 +329,8 @@ def _load_problems(args, parser):
 def _compare(args, parser):
     from sklearn.metrics import get_scorer
 
-    from sktoynet.comparison import check_scoring, check_target, compare, target_warnings
-    from sktoynet.comparison import default_models_built_later as default_models
+    from sktoynet.comparison._compare import check_scoring, check_target, compare, target_warnings
+    from sktoynet.comparison._compare import default_models_built_later as default_models
 
     problems = _load_problems(args, parser)
     get_scorer(args.scoring)  # an unknown name fails now, not after minutes of fitting
@@ -368,7 +368,7 @@ def _printable(text):
 
 def _long_run_warnings(args, problem):
     """A line when the default models may take over :data:`LONG_RUN_SECONDS` on ``problem``."""
-    from sktoynet.comparison import DEFAULT_REPEATS, rough_duration
+    from sktoynet.comparison._compare import DEFAULT_REPEATS, rough_duration
 
     repeats = DEFAULT_REPEATS if args.repeats is None else args.repeats
     seconds = rough_duration(len(problem.y), quick=args.quick, n_splits=args.cv, n_repeats=repeats)
@@ -394,8 +394,8 @@ def _minutes(seconds):
 
 
 def _run(args, problems, folder, compare, default_models):
-    from sktoynet._report import Section, save_sections, write_figures_ahead
-    from sktoynet.comparison import DEFAULT_REPEATS
+    from sktoynet._report._render import Section, save_sections, write_figures_ahead
+    from sktoynet.comparison._compare import DEFAULT_REPEATS
 
     repeats = DEFAULT_REPEATS if args.repeats is None else args.repeats
     times = f", repeated {repeats} times" if repeats > 1 else ""
@@ -435,7 +435,7 @@ def _save_tables_instead(out, sections, settings, exc):
     """
     from dataclasses import replace
 
-    from sktoynet._report import save_sections
+    from sktoynet._report._render import save_sections
 
     reason = _one_line(exc)
     tables_only = [replace(section, figures=[], notes=[], drawn=True) for section in sections]

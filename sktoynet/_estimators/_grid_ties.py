@@ -123,7 +123,7 @@ def best_index(cv_results, *, score="score", loss="neg_log_loss") -> int:
 
     Examples
     --------
-    >>> from sktoynet._grid_ties import best_index
+    >>> from sktoynet._estimators._grid_ties import best_index
     >>> cv_results = {
     ...     "mean_test_score": [1.0, 1.0, 0.9],
     ...     "std_test_score": [0.0, 0.0, 0.05],

@@ -10,13 +10,13 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from sktoynet._epoch_loop import (
+from sktoynet._engine._epoch_loop import (
     scaled_update,
     train_epochs,
     training_objective,
     weighted_restart_losses,
 )
-from sktoynet._programs import BaseProgram
+from sktoynet._engine._programs import BaseProgram
 
 
 class JaxProgram(BaseProgram):

@@ -13,26 +13,26 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from sktoynet import _diagnostics
-from sktoynet._classifier import AUTO_BATCH_SIZE, ToyNetClassifier, copy_fit_state
-from sktoynet._grid_ties import best_index
-from sktoynet._memory import (
+from sktoynet._engine._memory import (
     estimate_fit_bytes,
     grid_too_large_error,
     is_out_of_memory,
     members_per_chunk,
     out_of_memory_error,
 )
-from sktoynet._network import NetworkSpec, initial_stacked_weights
-from sktoynet._programs import (
+from sktoynet._engine._network import NetworkSpec, initial_stacked_weights
+from sktoynet._engine._programs import (
     PER_MEMBER_OPTIMIZERS,
     ProgramKey,
     forget_program,
     get_program,
     width_bucket,
 )
-from sktoynet._training import train_restarts
-from sktoynet._validation import check_validation_split
+from sktoynet._engine._training import train_restarts
+from sktoynet._estimators import _diagnostics
+from sktoynet._estimators._classifier import AUTO_BATCH_SIZE, ToyNetClassifier, copy_fit_state
+from sktoynet._estimators._grid_ties import best_index
+from sktoynet._estimators._validation import check_validation_split
 from sktoynet.exceptions import TrainingDivergedError
 
 #: ToyNetClassifier's parameters that the grid replaces.

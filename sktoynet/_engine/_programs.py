@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from sktoynet._keras import import_keras
+from sktoynet._engine._keras import import_keras
 
 keras = import_keras()
 ops = keras.ops
@@ -194,11 +194,11 @@ def forget_program(key):
 def _program_class():
     backend = keras.backend.backend()
     if backend == "tensorflow":
-        from sktoynet._program_tensorflow import TensorFlowProgram
+        from sktoynet._engine._tensorflow import TensorFlowProgram
 
         return TensorFlowProgram
     if backend == "jax":
-        from sktoynet._program_jax import JaxProgram
+        from sktoynet._engine._jax import JaxProgram
 
         return JaxProgram
     raise RuntimeError(
@@ -236,7 +236,7 @@ class BaseProgram:
     """
 
     def __init__(self, key):
-        from sktoynet._network import build_stacked_network
+        from sktoynet._engine._network import build_stacked_network
 
         self.key = key
         self.lock = threading.Lock()
@@ -258,7 +258,7 @@ class BaseProgram:
     def _members_of(self, path):
         if not self.key.spec.blocks:
             return (0, self.key.spec.n_init)
-        from sktoynet._network import block_layout
+        from sktoynet._engine._network import block_layout
 
         first, n_members, _ = block_layout(self.key.spec)[int(path.split("/")[0].split("_")[-1])]
         return (first, first + n_members)
@@ -309,7 +309,7 @@ class BaseProgram:
         each block gets its members, cut to its width, and masks the units
         beyond each member's own width.
         """
-        from sktoynet._network import block_layout
+        from sktoynet._engine._network import block_layout
 
         kernel1, bias1, kernel2, bias2 = stacked_weights
         spec, values = self.key.spec, {}
@@ -333,7 +333,7 @@ class BaseProgram:
 
     def _joined_blocks(self, current):
         """The stacked weights of every member from a program with blocks, padded to the widest."""
-        from sktoynet._network import block_layout
+        from sktoynet._engine._network import block_layout
 
         spec, values = self.key.spec, {}
         for variable, value in zip(self.model.trainable_variables, current, strict=True):

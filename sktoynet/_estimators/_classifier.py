@@ -13,19 +13,19 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
-from sktoynet import _diagnostics
-from sktoynet._forward import HIDDEN_ACTIVATIONS, predict_logits
-from sktoynet._memory import check_fit_fits_in_memory, is_out_of_memory, out_of_memory_error
-from sktoynet._network import (
+from sktoynet._engine._forward import HIDDEN_ACTIVATIONS, predict_logits
+from sktoynet._engine._memory import check_fit_fits_in_memory, is_out_of_memory, out_of_memory_error
+from sktoynet._engine._network import (
     NetworkSpec,
     build_network,
     initial_stacked_weights,
     unstack_weights,
 )
-from sktoynet._programs import ProgramKey, forget_program, get_program, is_known_optimizer
-from sktoynet._scikeras_base import ScikerasClassifierBase
-from sktoynet._training import train_restarts
-from sktoynet._validation import (
+from sktoynet._engine._programs import ProgramKey, forget_program, get_program, is_known_optimizer
+from sktoynet._engine._training import train_restarts
+from sktoynet._estimators import _diagnostics
+from sktoynet._estimators._scikeras_base import ScikerasClassifierBase
+from sktoynet._estimators._validation import (
     check_class_weight,
     check_numeric_features,
     check_validation_split,

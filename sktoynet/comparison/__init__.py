@@ -1,0 +1,17 @@
+"""Compare sktoynet with LogisticRegression and MLPClassifier, fairly.
+
+Every model sits in a Pipeline behind a StandardScaler, is grid-searched
+over its own parameters, and is scored on the same stratified folds, so that
+the table says which model wins on the data and not which one was handled
+better.
+"""
+
+from sktoynet.comparison._compare import (
+    ComparisonResult,
+    check_scoring,
+    check_target,
+    compare,
+    default_models,
+)
+
+__all__ = ["ComparisonResult", "compare", "default_models", "check_target", "check_scoring"]
