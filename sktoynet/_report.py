@@ -239,8 +239,11 @@ def write_figures(out_dir, section):
     Records them (and any notes) on ``section``, which :func:`write_report`
     then does not draw again.
     """
+    from sktoynet.plotting import missing_glyphs_ignored
+
     for file_name, caption, figure in _figures(section, _new_figure):
-        figure.savefig(Path(out_dir) / file_name, dpi=100)
+        with missing_glyphs_ignored():
+            figure.savefig(Path(out_dir) / file_name, dpi=100)
         section.figures.append((file_name, caption))
     section.drawn = True
 
@@ -529,9 +532,12 @@ def notebook_html(result):
     section = Section(problem_of(result, "compare"), result)
     sources = []
     if matplotlib_available():
+        from sktoynet.plotting import missing_glyphs_ignored
+
         for file_name, caption, figure in _figures(section, _new_figure):
             buffer = io.BytesIO()
-            figure.savefig(buffer, format="png", dpi=80)
+            with missing_glyphs_ignored():
+                figure.savefig(buffer, format="png", dpi=80)
             section.figures.append((file_name, caption))
             # A data URL made here, of base64 characters only: nothing to encode.
             encoded = base64.b64encode(buffer.getvalue()).decode()
