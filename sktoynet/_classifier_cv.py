@@ -40,7 +40,7 @@ from sktoynet.exceptions import TrainingDivergedError
 _GRID_PARAMS = ("learning_rate", "width")
 
 #: ToyNetClassifier's parameters that a search does not have: it always starts afresh.
-_NOT_CV_PARAMS = ("warm_start",)
+SINGLE_NETWORK_PARAMS = ("warm_start",)
 
 #: Fitted attributes of the search itself, not of the kept network.
 _CV_ATTRIBUTES = (
@@ -208,7 +208,7 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
         **{
             name: rule
             for name, rule in ToyNetClassifier._parameter_constraints.items()
-            if name not in _GRID_PARAMS + _NOT_CV_PARAMS
+            if name not in _GRID_PARAMS + SINGLE_NETWORK_PARAMS
         },
         "learning_rates": ["array-like"],
         "widths": ["array-like"],
