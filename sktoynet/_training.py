@@ -24,6 +24,8 @@ class TrainingOutcome:
     loss_curves: np.ndarray  # (n_epochs, n_init)
     validation_curves: np.ndarray | None  # (n_epochs, n_init), early stopping only
     converged: bool
+    #: The program's optimizer state at the end (see ``BaseProgram.optimizer_state``).
+    optimizer_state: list | None = None
 
     @property
     def n_iter(self):
@@ -123,6 +125,8 @@ def train_restarts(
     report_epoch=None,
     groups=None,
     member_widths=None,
+    alpha=0.0,
+    optimizer_state=None,
 ):
     """Train every restart of ``program`` together and return the outcome.
 
@@ -141,14 +145,25 @@ def train_restarts(
     The program is shared by every fit of its shape bucket, and holds this
     fit's weights while it runs: its lock is held throughout, so fits in
     other threads wait instead of interleaving (see ``_programs``).
+
+    ``alpha`` is the L2 penalty of MLPClassifier: each restart's loss gets
+    ``0.5 * alpha * sum(kernel ** 2) / n``, where ``n`` is its total training
+    weight (the number of rows, without sample weights). One ``n`` for the
+    whole data, not one per mini-batch: each mini-batch's gradient is then an
+    unbiased estimate of the gradient of one objective, whatever the batch
+    size. ``alpha`` may also be one value per member.
+    ``optimizer_state`` continues an earlier run's state (see
+    ``BaseProgram.reset``); the outcome carries the final state.
     """
     n_members = initial_weights[0].shape[0]
     grouped = groups is not None
     groups = np.zeros(n_members, dtype=np.intp) if groups is None else np.asarray(groups)
     n_groups = int(groups.max()) + 1
     members_of = [groups == index for index in range(n_groups)]
+    total_weight = np.sum(sample_weight, axis=0)  # one per member with per-member weights
+    penalty = np.asarray(alpha, dtype=np.float64) / np.maximum(total_weight, 1e-12)
     with program.lock:
-        program.reset(initial_weights, learning_rate, member_widths)
+        program.reset(initial_weights, learning_rate, member_widths, penalty, optimizer_state)
         batch_size = program.key.batch_size
         padded_rows = -(-X.shape[0] // batch_size) * batch_size
         higher_is_better = validation is not None
@@ -212,4 +227,10 @@ def train_restarts(
             return GroupedOutcome(
                 weights, loss_curves, validation_curves, groups, stopped_at, converged
             )
-        return TrainingOutcome(weights, loss_curves, validation_curves, bool(converged[0]))
+        return TrainingOutcome(
+            weights,
+            loss_curves,
+            validation_curves,
+            bool(converged[0]),
+            program.optimizer_state(),
+        )
