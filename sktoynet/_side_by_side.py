@@ -30,6 +30,8 @@ from contextlib import contextmanager
 from joblib import effective_n_jobs, parallel_config
 from joblib.parallel import LokyBackend, get_active_backend
 
+from sktoynet._interrupt import check_interrupt
+
 #: How much lower the scheduling priority of the worker processes is (see ``nice``).
 WORKER_NICENESS = 10
 
@@ -93,17 +95,21 @@ class Background:
     def result(self):
         """The value of ``work``, once it is done; its exception if it raised one.
 
-        Waits in short steps, so that Ctrl-C reaches the waiting thread.
-        Meanwhile it runs, one after the other, the tasks this thread queued
-        with :func:`tasks_while_waiting` (it does not wait for the last one
-        to end before returning: a task runs to its end once started).
+        Waits in short steps, so that Ctrl-C reaches the waiting thread, and
+        checks for an interrupt that Python discarded after each (see
+        :func:`~sktoynet._interrupt.check_interrupt`). Meanwhile it runs,
+        one after the other, the tasks this thread queued with
+        :func:`tasks_while_waiting` (it does not wait for the last one to end
+        before returning: a task runs to its end once started).
         """
         tasks = getattr(_waiting, "tasks", None)
         while not self._done.is_set():
+            check_interrupt()
             if tasks:
                 tasks.popleft()()
             else:
                 self._done.wait(0.1)
+        check_interrupt()  # the work may have failed because of it (a worker sent SIGTERM too)
         if self._error is not None:
             raise self._error
         return self._value
