@@ -12,6 +12,7 @@ One Python process runs the command's ``main()`` over and over (TensorFlow's
 import costs seconds, once); a few real processes check the exit itself.
 """
 
+import gc
 import json
 import os
 import signal
@@ -129,6 +130,69 @@ HARNESS = textwrap.dedent(
     shutil.rmtree(root, ignore_errors=True)
     """
 )
+
+
+def raise_in_a_collection(signum):
+    """Collect garbage, with ``signum`` raised (and its handler run) in a gc callback."""
+
+    def callback(phase, info):
+        if phase == "start" and not raised:
+            raised.append(signum)
+            signal.raise_signal(signum)  # runs the handler here: gc discards what it raises
+
+    raised = []
+    gc.callbacks.append(callback)
+    try:
+        gc.collect()
+    finally:
+        gc.callbacks.remove(callback)
+
+
+def test_an_interrupt_discarded_in_a_gc_callback_is_raised_at_the_next_check_unprinted(capsys):
+    from sktoynet._interrupt import (
+        Interrupted,
+        check_interrupt,
+        interrupts_deferred,
+        interrupts_stop_the_run,
+    )
+
+    previous = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    started = []
+    with pytest.raises(Interrupted), interrupts_stop_the_run():  # leaving raises it too
+        raise_in_a_collection(signal.SIGINT)
+        assert capsys.readouterr().err == ""  # not "Exception ignored in ..."
+        for _ in range(2):  # it stays latched: every later check raises it
+            with pytest.raises(Interrupted):
+                check_interrupt()
+        with pytest.raises(Interrupted):
+            with interrupts_deferred():  # such as the report's final rename: not started
+                started.append(True)
+    assert started == []
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == previous
+
+    with pytest.raises(Interrupted) as raised:  # no check in the block: raised on leaving it
+        with interrupts_stop_the_run():
+            raise_in_a_collection(signal.SIGTERM)
+    assert raised.value.signum == signal.SIGTERM
+
+    with pytest.raises(Interrupted):  # an error after the interrupt does not hide it
+        with interrupts_stop_the_run():
+            raise_in_a_collection(signal.SIGINT)
+            raise ValueError("a worker ended by the same signal")
+
+
+def test_a_signal_during_the_final_rename_lets_the_run_complete():
+    from sktoynet._interrupt import interrupts_deferred, interrupts_stop_the_run
+
+    with interrupts_stop_the_run():
+        with interrupts_deferred() as held:
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(100):  # the handler runs between bytecodes, in this thread
+                time.sleep(0.001)
+            held.result_delivered()
+        os.kill(os.getpid(), signal.SIGTERM)  # later ones too: the report is in place
+        for _ in range(100):
+            time.sleep(0.001)
 
 
 def assert_interrupted(result, status=130):
