@@ -23,6 +23,7 @@ this thread, once the other models' searches are under way.
 
 import multiprocessing
 import os
+import signal
 import threading
 from collections import deque
 from contextlib import contextmanager
@@ -49,9 +50,17 @@ def local_worker_processes(n_jobs):
 
 
 def _yield_to_the_parent():
-    """Worker initializer: a lower scheduling priority than the process that trains the net."""
+    """Worker initializer: a lower priority than the process that trains the net, and no Ctrl-C.
+
+    A terminal's Ctrl-C reaches the workers too. The parent handles it: it
+    stops its searches and ends the workers (the ``sktoynet`` command) or
+    leaves them to joblib. In a worker, it would only interrupt a fit, and
+    MLPClassifier's would print "Training interrupted by user." over the
+    command's last line.
+    """
     if hasattr(os, "nice"):
         os.nice(WORKER_NICENESS)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @contextmanager
