@@ -275,7 +275,7 @@ def save_sections(folder, sections, *, settings=""):
     written, notes = write_report(folder.staging, sections, settings=settings)
     with interrupts_deferred() as held:
         written = folder.commit(written)
-        held.pending = False  # the report is complete: finishing beats a false "no report"
+        held.result_delivered()  # the report is complete: finishing beats a false "no report"
     return written, notes
 
 

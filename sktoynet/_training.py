@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sktoynet._interrupt import check_interrupt
+
 #: Mini-batch indices materialised at once (epochs x padded rows), about 8 MB.
 MAX_BATCH_ENTRIES = 2**21
 
@@ -186,6 +188,7 @@ def train_restarts(
         stopped_at = np.full(n_groups, epochs)
         done = 0
         while done < epochs and not converged.all():
+            check_interrupt()  # an interrupt Python discarded stops the fit here
             n_epochs = min(epochs_per_call, epochs - done)
             batches = epoch_batches(rng, X.shape[0], n_epochs, batch_size)
             active = ~converged[groups]
