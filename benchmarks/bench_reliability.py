@@ -24,7 +24,12 @@ ran up to 12 times slower whenever another process shared the 2 cores, and
 one thread gave it its best time. The table is also written to
 docs/benchmark_results/reliability.csv.
 
-Run: python benchmarks/bench_reliability.py [--part 3]
+With ``--alpha A`` the two sktoynet models of part 3 get the L2 penalty
+``alpha=A`` and the table goes to docs/benchmark_results/reliability-alpha-A.csv
+instead (the evidence for the default ``alpha``; run it with 0 for the
+matching baseline).
+
+Run: python benchmarks/bench_reliability.py [--part 3] [--alpha A]
 """
 
 import argparse
@@ -168,9 +173,19 @@ EVIDENCE_PROBLEMS = {
     "breast cancer": lambda r: load_breast_cancer(return_X_y=True),
 }
 
-EVIDENCE_MODELS = {
-    "make_toynet()": lambda r: make_toynet(random_state=r),
-    "make_toynet(width=2)": lambda r: make_toynet(width=2, random_state=r),
+def evidence_models(alpha=None):
+    """The four models of part 3, the sktoynet ones with ``alpha`` when it is given."""
+    extra, label = ({}, "") if alpha is None else ({"alpha": alpha}, f"alpha={alpha:g}")
+    return {
+        f"make_toynet({label})": lambda r: make_toynet(random_state=r, **extra),
+        f"make_toynet(width=2{', ' * bool(label)}{label})": lambda r: make_toynet(
+            width=2, random_state=r, **extra
+        ),
+        **PEER_MODELS,
+    }
+
+
+PEER_MODELS = {
     "MLPClassifier()": lambda r: make_pipeline(StandardScaler(), MLPClassifier(random_state=r)),
     "MLPClassifier((8,), tanh)": lambda r: make_pipeline(
         StandardScaler(), MLPClassifier((8,), activation="tanh", random_state=r)
@@ -183,26 +198,30 @@ SUCCESS_MARGIN = 0.01
 RELIABILITY_CSV = Path(__file__).resolve().parents[1] / "docs/benchmark_results/reliability.csv"
 
 
-def part_three():
+def part_three(alpha=None):
+    models = evidence_models(alpha)
+    output = RELIABILITY_CSV
+    if alpha is not None:
+        output = RELIABILITY_CSV.with_name(f"reliability-alpha-{alpha:g}.csv")
     rows = []
     for problem, make_data in EVIDENCE_PROBLEMS.items():
-        accuracies = {model: [] for model in EVIDENCE_MODELS}
-        times = {model: [] for model in EVIDENCE_MODELS}
-        test_accuracies = {model: [] for model in EVIDENCE_MODELS}
+        accuracies = {model: [] for model in models}
+        times = {model: [] for model in models}
+        test_accuracies = {model: [] for model in models}
         for seed in SEEDS:
             X, y = make_data(seed)
             X, X_test, y, y_test = train_test_split(
                 X, y, test_size=0.3, stratify=y, random_state=seed
             )
-            for model, make_model in EVIDENCE_MODELS.items():
+            for model, make_model in models.items():
                 start = time.perf_counter()
                 with threadpool_limits(limits=1, user_api="blas"):
                     fitted = quiet(make_model(seed).fit, X, y)
                 times[model].append(time.perf_counter() - start)
                 accuracies[model].append(fitted.score(X, y))
                 test_accuracies[model].append(fitted.score(X_test, y_test))
-        best = np.max([accuracies[model] for model in EVIDENCE_MODELS], axis=0)
-        for model in EVIDENCE_MODELS:
+        best = np.max([accuracies[model] for model in models], axis=0)
+        for model in models:
             reached = np.asarray(accuracies[model])
             rows.append(
                 {
@@ -215,8 +234,8 @@ def part_three():
                     "median_fit_seconds": round(statistics.median(times[model]), 4),
                 }
             )
-    RELIABILITY_CSV.parent.mkdir(parents=True, exist_ok=True)
-    with RELIABILITY_CSV.open("w", newline="") as handle:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
@@ -240,8 +259,10 @@ def part_three():
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", type=int, choices=[1, 2, 3], help="run one part only")
+    parser.add_argument("--alpha", type=float, help="L2 penalty of sktoynet's models in part 3")
     args = parser.parse_args()
     print(f"Machine: {machine_description()}\n")
-    for number, part in ((1, part_one), (2, part_two), (3, part_three)):
+    parts = (part_one, part_two, lambda: part_three(args.alpha))
+    for number, part in enumerate(parts, start=1):
         if args.part in (None, number):
             part()

@@ -285,7 +285,8 @@ def test_ctrl_c_raises_past_except_keyboardinterrupt_and_waits_during_the_final_
     from sktoynet._interrupt import Interrupted, interrupts_deferred, interrupts_stop_the_run
 
     previous = signal.getsignal(signal.SIGINT)
-    with interrupts_stop_the_run():
+    # An interrupt stays latched for the rest of the run: leaving the block raises it again.
+    with pytest.raises(Interrupted), interrupts_stop_the_run():
         with pytest.raises(Interrupted):
             try:
                 os.kill(os.getpid(), signal.SIGINT)
@@ -293,14 +294,14 @@ def test_ctrl_c_raises_past_except_keyboardinterrupt_and_waits_during_the_final_
                     time.sleep(0.001)
             except (KeyboardInterrupt, Exception):  # what MLPClassifier and GridSearchCV catch
                 pytest.fail("the interrupt was caught")
-        finished = False
-        with pytest.raises(Interrupted):
-            with interrupts_deferred():
-                os.kill(os.getpid(), signal.SIGINT)
-                for _ in range(100):
-                    time.sleep(0.001)
-                finished = True
-        assert finished
+    finished = False
+    with pytest.raises(Interrupted), interrupts_stop_the_run():
+        with interrupts_deferred():
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(100):
+                time.sleep(0.001)
+            finished = True
+    assert finished
     assert signal.getsignal(signal.SIGINT) is previous
 
 
@@ -320,10 +321,12 @@ def test_ctrl_c_during_a_progress_bar_update_is_raised_once_the_update_is_done()
             lock.release()
             done.append(n)
 
-    with interrupts_stop_the_run():
+    # Each run is interrupted once: its interrupt stays latched until the run ends.
+    with pytest.raises(Interrupted), interrupts_stop_the_run():
         with pytest.raises(Interrupted):
             InterruptSafeBar(TqdmLike()).update(3)
         assert done == [3] and not lock.locked()  # another thread can write the bar
+    with pytest.raises(Interrupted), interrupts_stop_the_run():
         with pytest.raises(Interrupted):  # within a longer deferred step, raised at its end
             with interrupts_deferred():
                 InterruptSafeBar(TqdmLike()).update(4)

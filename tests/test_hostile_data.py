@@ -38,10 +38,8 @@ FORMULA = '=HYPERLINK("http:evil")+cmd|x!A0'
 ESCAPE = "\x1b[31mred"
 MARKDOWN = "| * _ [x](javascript:alert(1)) `code` ~~s~~"
 
-#: Dollar signs, which Markdown viewers and matplotlib read as math. Labels and model
-#: names are drawn in the figures: these go where only text goes (the file name, the
-#: title and description) until the figures draw ``$`` as text (parse_math=False):
-#: fixed on branch widefigures; then add them to LABELS.
+#: Dollar signs, which Markdown viewers and matplotlib read as math: everywhere, the
+#: labels and the figures drawn from them included.
 MATH = "price_$_per_$_unit USD$_in_$EUR"
 
 #: Class labels: every payload that a cell of text can carry.
@@ -58,16 +56,18 @@ LABELS = [
     ESCAPE,
     "nul\x00byte",
     MARKDOWN,
+    "price_$_per_$_unit",
+    "USD$_in_$EUR",
 ]
 
 #: Feature names (one column with missing values, so that names reach the summary).
-COLUMNS = [ATTRIBUTE + " $x$", ESCAPE + " col", MARKDOWN, SCRIPT]
+COLUMNS = [ATTRIBUTE + " $x$", ESCAPE + " col", MARKDOWN, SCRIPT, "price_$_per_$_unit"]
 TARGET = '<b>tgt</b>"><img src=x onerror=alert(3)> \x1b[31m `t` $y$'
 #: A data file's name: a formula, '#', an escape sequence and HTML, 240 characters long.
 FILE_NAME = (f"{FORMULA} #1 \x1b[31m <img src=x onerror=alert(3)> {MATH} ").ljust(236, "L")
 FILE_NAME += ".csv"
 #: The network's name: names its figure files too.
-TOYNET = ("sktoynet " + SCRIPT + " #" + ESCAPE).ljust(240, "N")
+TOYNET = ("sktoynet $ " + SCRIPT + " #" + ESCAPE).ljust(240, "N")
 
 #: Control characters that no output may hold (tab, newline and carriage return may).
 RAW_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -81,7 +81,11 @@ NUMERIC_COLUMNS += ["mean_fit_time", "compile_time", "total_time", "train_score"
 
 def hostile_frame(n_per_class=6, random_state=0):
     rng = np.random.RandomState(random_state)
-    y = np.repeat(np.array(LABELS, dtype=object), n_per_class)
+    # The summary names the 10 largest classes: those the checks look for in the
+    # printed summary and in results.md, a row larger, are among them.
+    larger = (SCRIPT, FORMULA, "@SUM(1)", ESCAPE, "nul\x00byte", MARKDOWN)
+    sizes = [n_per_class + (label in larger) for label in LABELS]
+    y = np.repeat(np.array(LABELS, dtype=object), sizes)
     X = rng.normal(size=(len(y), len(COLUMNS)))
     frame = pd.DataFrame(X, columns=COLUMNS)
     frame.iloc[::7, 0] = np.nan

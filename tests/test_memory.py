@@ -153,3 +153,31 @@ def test_three_to_eight_classes_share_one_program():
 def test_large_data_keeps_its_feature_count():
     assert sktoynet._engine._programs.feature_bucket(5, n_rows=1_000_000) == 5
     assert sktoynet._engine._programs.feature_bucket(50, n_rows=100_000) == 50
+
+
+def test_wide_rows_are_padded_to_a_small_bucket_and_narrow_ones_share_4096():
+    """60 rows of 5,000 features were padded to 4,096 rows, for every fold: 3 GB."""
+    from sktoynet._engine._network import NetworkSpec
+    from sktoynet._engine._programs import MAX_PADDED_CELLS, MIN_ROW_BUCKET, ProgramKey, row_bucket
+
+    wide = ProgramKey.for_fit(NetworkSpec(5000, 8, 1, "tanh", 8), "adam", 60, 60, False)
+    assert wide.rows(60) == 128 and wide.rows(129) == 256
+    assert wide.rows(60) * wide.spec.n_features <= MAX_PADDED_CELLS
+    # ToyNetClassifierCV's input views count as values of a row too.
+    views = NetworkSpec(300, 8, 1, "tanh", 8, input_views=6)
+    assert row_bucket(60, views.input_views * views.n_features) * 1800 <= MAX_PADDED_CELLS
+    narrow = ProgramKey.for_fit(NetworkSpec(256, 8, 1, "tanh", 8), "adam", 200, 60, False)
+    assert narrow.rows(60) == narrow.rows(4000) == MIN_ROW_BUCKET
+
+
+def test_the_small_bucket_of_wide_rows_changes_no_result(rng, monkeypatch):
+    X = rng.normal(size=(60, 1000)).astype(np.float32)
+    y = (X[:, 0] > 0).astype(int)
+    small = quiet_fit(ToyNetClassifier(**FAST_PARAMS), X, y)
+    # Every row step allowed: the 4,096 rows of before.
+    monkeypatch.setattr(sktoynet._engine._programs, "MAX_PADDED_CELLS", 2**40)
+    assert sktoynet._engine._programs.row_bucket(60, 1000) == 4096
+    padded = quiet_fit(ToyNetClassifier(**FAST_PARAMS), X, y)
+    np.testing.assert_array_equal(small.loss_curve_, padded.loss_curve_)
+    for a, b in zip(small.coefs_, padded.coefs_, strict=True):
+        np.testing.assert_array_equal(a, b)

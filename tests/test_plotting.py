@@ -194,3 +194,188 @@ def test_missing_matplotlib_says_how_to_install_it(monkeypatch):
         plot_score_heatmap(fake_cv_results())
     with pytest.raises(ImportError, match=r'pip install "sktoynet\[plot\]"'):
         plot_decision_boundary(logistic(X, y), X, y)
+
+
+class RecordingClassifier:
+    """A fitted classifier that records the shape of every input it is asked about."""
+
+    def __init__(self, estimator):
+        self.estimator = estimator
+        self.classes_ = estimator.classes_
+        self.shapes = []
+
+    def predict(self, X):
+        self.shapes.append(np.shape(X))
+        return self.estimator.predict(X)
+
+    def predict_proba(self, X):
+        self.shapes.append(np.shape(X))
+        return self.estimator.predict_proba(X)
+
+
+#: Most values (rows x columns) one call may receive while a figure is drawn.
+GRID_BUDGET = 8_000_000
+
+
+@pytest.mark.parametrize("as_frame", [False, True])
+def test_wide_data_is_evaluated_in_bounded_chunks(as_frame):
+    # Lifted whole, the 50 x 50 grid is 12.5 million values at 5,000 columns
+    # (200 million at the default resolution: 3.3 GB).
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 5000))
+    y = (X[:, 0] > 0).astype(int)
+    if as_frame:
+        X = pd.DataFrame(X, columns=[f"c{i}" for i in range(X.shape[1])])
+    recorder = RecordingClassifier(LogisticRegression().fit(X, y))
+    plot_decision_boundary(recorder, X, y, grid_resolution=50)
+    assert max(rows * columns for rows, columns in recorder.shapes) <= GRID_BUDGET
+    assert sum(rows for rows, _ in recorder.shapes) == 50 * 50  # every grid point, once
+    assert {columns for _, columns in recorder.shapes} == {5000}
+
+
+def rendered(ax):
+    ax.figure.canvas.draw()
+    return np.asarray(ax.figure.canvas.buffer_rgba()).copy()
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_chunks_draw_the_same_picture_as_one_evaluation(monkeypatch, n_classes):
+    from sktoynet import plotting
+
+    X, y = load_iris(return_X_y=True)
+    keep = y < n_classes
+    X, y = X[keep], y[keep]
+    model = logistic(X, y)
+    whole, chunks = RecordingClassifier(model), RecordingClassifier(model)
+    picture = rendered(plot_decision_boundary(whole, X, y, grid_resolution=60))
+    # 4 columns: 3,600 grid points in 15 chunks of 250 rows.
+    monkeypatch.setattr(plotting, "MAX_GRID_ELEMENTS", 1000)
+    chunked_picture = rendered(plot_decision_boundary(chunks, X, y, grid_resolution=60))
+    assert (len(whole.shapes), len(chunks.shapes)) == (1, 15)
+    np.testing.assert_array_equal(chunked_picture, picture)
+
+
+DOLLAR_COLUMN = "price_$_per_$_unit"
+DOLLAR_LABELS = np.array(["$x$", "USD$_in_$EUR"])  # sorted, as classes_
+
+
+def test_decision_boundary_shows_dollars_literally():
+    X, y = make_blobs(n_samples=60, centers=2, random_state=0)
+    labels = DOLLAR_LABELS[y]
+    frame = pd.DataFrame(X, columns=[DOLLAR_COLUMN, "$b$"])
+    ax = plot_decision_boundary(logistic(frame, labels), frame, labels, title="$\\alpha$ model")
+    ax.figure.canvas.draw()  # mathtext would fail here
+    assert (ax.get_xlabel(), ax.get_ylabel()) == (DOLLAR_COLUMN, "$b$")
+    assert ax.get_title() == "$\\alpha$ model"
+    assert legend_texts(ax) == list(DOLLAR_LABELS)
+    assert ax.figure.axes[1].get_ylabel() == "P(class USD$_in_$EUR)"
+
+
+def test_one_feature_and_the_plane_of_many_show_dollars_literally():
+    X, y = make_blobs(n_samples=60, centers=2, n_features=3, random_state=0)
+    labels = DOLLAR_LABELS[y]
+    line = plot_decision_boundary(
+        logistic(X[:, :1], labels), X[:, :1], labels, feature_names=[DOLLAR_COLUMN]
+    )
+    line.figure.canvas.draw()
+    assert line.get_xlabel() == DOLLAR_COLUMN
+    assert line.get_ylabel() == "predicted probability of class USD$_in_$EUR"
+    assert legend_texts(line) == ["P(class USD$_in_$EUR)", "class $x$", "class USD$_in_$EUR"]
+    plane = plot_decision_boundary(logistic(X, labels), X, labels, title=DOLLAR_COLUMN)
+    plane.figure.canvas.draw()
+    assert legend_texts(plane) == list(DOLLAR_LABELS)
+    assert plane.get_title() == DOLLAR_COLUMN
+
+
+def test_heatmap_shows_dollars_literally():
+    cv_results = {
+        f"param_{DOLLAR_COLUMN}": ["$a$", "$a$", "$b$", "$b$"],
+        "param_width": ["$1$", "$2$", "$1$", "$2$"],
+        "mean_test_score": [0.5, 0.75, 0.9, 0.95],
+    }
+    ax = plot_score_heatmap(cv_results, DOLLAR_COLUMN, "width", title="$t$")
+    ax.figure.canvas.draw()
+    assert (ax.get_ylabel(), ax.get_title()) == (DOLLAR_COLUMN, "$t$")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["$1$", "$2$"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["$a$", "$b$"]
+
+
+def test_loss_curves_title_shows_dollars_literally(three_bands):
+    from sklearn.neural_network import MLPClassifier
+
+    X, y = three_bands
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = MLPClassifier(max_iter=20, random_state=0).fit(X, y)
+    ax = plot_loss_curves(model, title=DOLLAR_COLUMN)
+    ax.figure.canvas.draw()
+    assert ax.get_title() == DOLLAR_COLUMN
+
+
+def test_labels_starting_with_an_underscore_keep_their_legend_entry():
+    X, y = make_blobs(n_samples=60, centers=2, random_state=0)
+    labels = np.array(["_hidden", "shown"])[y]
+    ax = plot_decision_boundary(logistic(X, labels), X, labels)
+    assert legend_texts(ax) == ["_hidden", "shown"]
+
+
+def test_control_characters_are_left_out_of_figure_text():
+    X, y = make_blobs(n_samples=60, centers=2, random_state=0)
+    labels = np.array(["a\x01b", "tab\there"])[y]
+    frame = pd.DataFrame(X, columns=["x\x00", "y\x1b[31m"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph 1 missing from font(s)" among them
+        ax = plot_decision_boundary(logistic(frame, labels), frame, labels, title="t\x07")
+        ax.figure.canvas.draw()
+    assert legend_texts(ax) == ["ab", "tab here"]
+    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == ("x", "y[31m", "t")
+
+
+def test_glyphs_missing_from_the_font_are_drawn_without_a_warning():
+    from sktoynet.plotting import missing_glyphs_ignored
+
+    fig, ax = plt.subplots()
+    ax.set_title("\u1968")  # TAI LE LETTER OO: not in matplotlib's default font
+    with pytest.warns(UserWarning, match="Glyph"):
+        fig.canvas.draw()
+    ax.set_title("\u1968\u1969")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with missing_glyphs_ignored():
+            fig.canvas.draw()
+
+
+@pytest.fixture(scope="module")
+def dollar_result():
+    from sktoynet import compare
+
+    X, y = make_three_bands()
+    frame = pd.DataFrame({DOLLAR_COLUMN: X[:, 0], "$b$": np.sin(X[:, 0])})
+    labels = np.array(["USD$_in_$EUR", "EUR\x01"])[y]
+    models = {
+        "sktoynet": (
+            make_toynet(**FAST_PARAMS),
+            {"toynetclassifier__learning_rate": [0.1], "toynetclassifier__width": [2, 4]},
+        ),
+        "LogisticRegression": make_pipeline(StandardScaler(), LogisticRegression()),
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return compare(frame, labels, models=models, cv=3, random_state=0)
+
+
+def test_comparison_figures_and_report_show_data_text_literally(dollar_result, tmp_path):
+    figures = dollar_result.plot()
+    assert len(figures) == 3  # decision boundaries, sktoynet's heatmaps, its loss curves
+    for figure, _ in figures:
+        figure.canvas.draw()
+    boundaries = figures[0][0].axes[0]
+    assert boundaries.get_xlabel() == DOLLAR_COLUMN
+    assert legend_texts(boundaries) == ["EUR", "USD$_in_$EUR"]  # "EUR\x01" without the \x01
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        index = dollar_result.save_report(tmp_path / "report")
+        page = dollar_result._repr_html_()
+    assert not [w for w in caught if "Glyph" in str(w.message)]
+    assert index.exists()
+    assert page.count("data:image/png;base64,") == 3

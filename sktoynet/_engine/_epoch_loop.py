@@ -54,6 +54,31 @@ def weighted_restart_losses(logits, y, weights, n_outputs):
     return per_restart, batch_weight
 
 
+def kernel_square_sums(kernels, member_slices, n_members):
+    """Sum of the squared kernel weights of each member, shape ``(n_members,)``.
+
+    ``kernels`` are the stacked kernels (members on the first axis) and
+    ``member_slices`` the ``(start, stop)`` members each one holds (all of
+    them, or one block's). Biases are not penalised, as in MLPClassifier.
+    """
+    total = ops.zeros((n_members,))
+    for kernel, (start, stop) in zip(kernels, member_slices, strict=True):
+        squares = ops.sum(ops.reshape(ops.square(kernel), (stop - start, -1)), axis=1)
+        total = total + ops.pad(squares, [(start, n_members - stop)])
+    return total
+
+
+def penalised_losses(per_restart, kernels, member_slices, penalty):
+    """Each restart's loss plus its L2 penalty ``0.5 * penalty * sum(kernel ** 2)``.
+
+    ``penalty`` has one value per member: ``alpha`` divided by the member's
+    total training weight (see ``_training.train_restarts``). It is an input
+    of the compiled program, so that a new ``alpha`` compiles nothing.
+    """
+    n_members = ops.shape(per_restart)[0]
+    return per_restart + 0.5 * penalty * kernel_square_sums(kernels, member_slices, n_members)
+
+
 def scaled_update(old, new, member_scale):
     """``old + member_scale * (new - old)``, with one scale per member (the first axis).
 
@@ -84,16 +109,18 @@ def restart_accuracies(logits, y, weights, n_outputs):
     return ops.sum(correct * weights, axis=0) / ops.maximum(ops.sum(weights, axis=0), 1e-12)
 
 
-def train_epochs(train_step, evaluate, state, data, batches, member_scale, *, key):
+def train_epochs(train_step, evaluate, state, data, batches, member_scale, penalty, *, key):
     """Run one epoch per row of ``batches``; return ``(state, losses, scores)``.
 
     Parameters
     ----------
     train_step : callable
-        ``train_step(state, X_batch, y_batch, w_batch, step_scale)`` takes
-        one optimizer step and returns ``(state, per_restart_losses,
-        batch_weight)``. ``step_scale`` is None, or with per-member weights
-        the scale of each member's step (see :func:`scaled_update`).
+        ``train_step(state, X_batch, y_batch, w_batch, step_scale, penalty)``
+        takes one optimizer step on the penalised loss (see
+        :func:`penalised_losses`) and returns ``(state, per_restart_losses,
+        batch_weight)``, the losses penalty included. ``step_scale`` is None,
+        or with per-member weights the scale of each member's step (see
+        :func:`scaled_update`).
     evaluate : callable
         ``evaluate(state, X)`` returns the logits of every restart; used for
         the validation score only.
@@ -107,6 +134,8 @@ def train_epochs(train_step, evaluate, state, data, batches, member_scale, *, ke
     member_scale : tensor of shape (n_init,)
         With per-member weights, each member's learning rate, or 0 for a
         member that has stopped; ignored otherwise.
+    penalty : tensor of shape (n_init,)
+        Each member's L2 penalty factor, handed to ``train_step``.
     key : ProgramKey
         The program's shape: batch size, restarts, outputs, validation.
 
@@ -114,7 +143,8 @@ def train_epochs(train_step, evaluate, state, data, batches, member_scale, *, ke
     -------
     state, losses, scores
         ``losses`` and ``scores`` have shape (n_epochs, n_init): the weighted
-        mean training loss of each restart, and its validation accuracy
+        mean training loss of each restart (L2 penalty included, as
+        MLPClassifier's ``loss_curve_``), and its validation accuracy
         (zeros without validation).
     """
     X, y, w, X_val, y_val, w_val = data
@@ -147,7 +177,7 @@ def train_epochs(train_step, evaluate, state, data, batches, member_scale, *, ke
                 has_rows = ops.sum(w_epoch[batch], axis=0) > 0
                 step_scale = ops.where(has_rows, member_scale, 0.0)
             state, per_restart, batch_weight = train_step(
-                state, X_epoch[batch], y_epoch[batch], w_epoch[batch], step_scale
+                state, X_epoch[batch], y_epoch[batch], w_epoch[batch], step_scale, penalty
             )
             return state, loss_total + per_restart * batch_weight, weight_total + batch_weight
 

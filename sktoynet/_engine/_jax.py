@@ -11,6 +11,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from sktoynet._engine._epoch_loop import (
+    penalised_losses,
     scaled_update,
     train_epochs,
     training_objective,
@@ -34,10 +35,13 @@ class JaxProgram(BaseProgram):
     def _current_weights(self):
         return [np.array(value) for value in self._trainable]
 
+    def _current_optimizer_state(self):
+        return [np.array(value) for value in self._optimizer_state]
+
     def _bind(self, *arrays):
         self._data = [jnp.asarray(array) for array in arrays]
 
-    def _run(self, batches, member_scale):
+    def _run(self, batches, member_scale, penalty):
         (self._trainable, self._optimizer_state), losses, scores = self._compiled(
             self._trainable,
             self._non_trainable,
@@ -45,23 +49,26 @@ class JaxProgram(BaseProgram):
             *self._data,
             batches,
             member_scale,
+            penalty,
         )
         return np.asarray(losses), np.asarray(scores)
 
     def _epochs(self, trainable, non_trainable, optimizer_state, *data_and_batches):
-        *data, batches, member_scale = data_and_batches
+        *data, batches, member_scale, penalty = data_and_batches
         n_outputs = self.key.spec.n_outputs
 
-        def objective(trainable, X, y, w):
+        def objective(trainable, X, y, w, penalty):
             logits, _ = self.model.stateless_call(trainable, non_trainable, X, training=True)
             per_restart, batch_weight = weighted_restart_losses(logits, y, w, n_outputs)
+            kernels = [trainable[index] for index in self.kernel_indices]
+            per_restart = penalised_losses(per_restart, kernels, self.kernel_slices, penalty)
             return training_objective(per_restart), (per_restart, batch_weight)
 
         gradient_of = jax.grad(objective, has_aux=True)
 
-        def train_step(state, X, y, w, step_scale):
+        def train_step(state, X, y, w, step_scale, penalty):
             old, optimizer_state = state
-            gradients, (per_restart, batch_weight) = gradient_of(old, X, y, w)
+            gradients, (per_restart, batch_weight) = gradient_of(old, X, y, w, penalty)
             trainable, optimizer_state = self.optimizer.stateless_apply(
                 optimizer_state, gradients, old
             )
@@ -85,5 +92,6 @@ class JaxProgram(BaseProgram):
             tuple(data),
             batches,
             member_scale,
+            penalty,
             key=self.key,
         )

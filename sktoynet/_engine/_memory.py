@@ -38,7 +38,6 @@ WEIGHT_COPIES = 6
 def estimate_fit_bytes(key, n_rows):
     """Peak memory, in bytes, of a fit that trains with program ``key`` on ``n_rows`` rows."""
     from sktoynet._engine._forward import MAX_CHUNK_ROWS, MAX_HIDDEN_ELEMENTS
-    from sktoynet._engine._programs import row_bucket
 
     spec = key.spec
     width, n_features, n_outputs, n_init = spec.width, spec.n_features, spec.n_outputs, spec.n_init
@@ -48,10 +47,10 @@ def estimate_fit_bytes(key, n_rows):
     activations = key.batch_size * (units + n_init * n_outputs)
     views = max(spec.input_views, 1)
     # The bound data and one epoch's gather.
-    data = row_bucket(n_rows) * (views * n_features + 2) * 2
+    data = key.rows(n_rows) * (views * n_features + 2) * 2
     if key.per_member:
         # Each member's row weights (and validation weights), bound and gathered.
-        data += row_bucket(n_rows) * n_init * (4 if key.with_validation else 2)
+        data += key.rows(n_rows) * n_init * (4 if key.with_validation else 2)
     training = FLOAT_BYTES * (WEIGHT_COPIES * weights + ACTIVATION_COPIES * activations + data)
     # The fitted network's forward pass, in float64, over chunks of rows.
     chunk_rows = max(1, min(n_rows, MAX_CHUNK_ROWS, MAX_HIDDEN_ELEMENTS // width))

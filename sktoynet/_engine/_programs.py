@@ -94,9 +94,20 @@ def output_bucket(n_outputs):
     return 1 if n_outputs == 1 else power_of_two_bucket(n_outputs, MIN_CLASS_BUCKET)
 
 
-def row_bucket(n_rows):
-    """Rows a program is compiled for: 4096, or the next multiple of 4096."""
-    return max(1, -(-int(n_rows) // MIN_ROW_BUCKET)) * MIN_ROW_BUCKET
+def row_bucket(n_rows, row_values=1):
+    """Rows a program is compiled for: the next multiple of a step of rows.
+
+    The step is :data:`MIN_ROW_BUCKET` rows, halved for wide rows (of
+    ``row_values`` values each: features times input views) until a step
+    holds at most :data:`MAX_PADDED_CELLS` values. Every fit pads its rows
+    to the bucket, once as NumPy and once as a tensor, for each fold: 60 rows
+    of 5,000 features padded to 4,096 rows took 3 GB, padded to 128 they
+    take 15 MB. Data of up to 256 values a row keeps the 4,096-row step.
+    """
+    step = MIN_ROW_BUCKET
+    while step > 1 and step * row_values > MAX_PADDED_CELLS:
+        step //= 2
+    return max(1, -(-int(n_rows) // step)) * step
 
 
 #: Optimizers whose step is proportional to the learning rate at a constant
@@ -138,18 +149,28 @@ class ProgramKey:
 
         A spec with blocks keeps its exact widths: the blocks avoid padding.
         """
+        bucketed = replace(
+            spec,
+            width=spec.width if spec.blocks else width_bucket(spec.width),
+            n_features=feature_bucket(spec.n_features, n_rows),
+            n_outputs=output_bucket(spec.n_outputs),
+        )
         return cls(
-            spec=replace(
-                spec,
-                width=spec.width if spec.blocks else width_bucket(spec.width),
-                n_features=feature_bucket(spec.n_features, n_rows),
-                n_outputs=output_bucket(spec.n_outputs),
-            ),
+            spec=bucketed,
             optimizer=optimizer,
-            batch_size=min(batch_size, row_bucket(n_rows)),
+            batch_size=min(batch_size, row_bucket(n_rows, _row_values(bucketed))),
             with_validation=with_validation,
             per_member=per_member,
         )
+
+    def rows(self, n_rows):
+        """The rows this program pads ``n_rows`` rows of data to (see :func:`row_bucket`)."""
+        return row_bucket(n_rows, _row_values(self.spec))
+
+
+def _row_values(spec):
+    """Values in one row of a program's bound data: its features, for each input view."""
+    return max(spec.input_views, 1) * spec.n_features
 
 
 def make_optimizer(name):
@@ -215,6 +236,21 @@ def pad_to(array, shape):
     return np.pad(array, widths)
 
 
+def _continued(initial, saved):
+    """``saved`` optimizer state in the shape of ``initial``, the fresh state of a program.
+
+    Programs pad sizes to buckets, and padded units never get a gradient, so
+    their state keeps its initial value: the overlap of the two shapes is
+    copied and the rest stays as ``initial`` has it.
+    """
+    value = initial.copy()
+    if value.ndim != saved.ndim:
+        return value
+    overlap = tuple(slice(0, min(a, b)) for a, b in zip(value.shape, saved.shape, strict=True))
+    value[overlap] = saved[overlap]
+    return value
+
+
 def to_numpy(tensor):
     """A NumPy copy of a backend tensor or variable.
 
@@ -230,9 +266,10 @@ class BaseProgram:
     """The part of a program that does not depend on the backend.
 
     Subclasses implement ``_assign(weights, masks, optimizer_state)``,
-    ``_current_weights()``, ``_bind(X, y, w, X_val, y_val, w_val)`` and
-    ``_run(batches, member_scale) -> (losses, scores)``. A fit holds :attr:`lock` from
-    :meth:`reset` until it has read the trained weights.
+    ``_current_weights()``, ``_current_optimizer_state()``, ``_bind(X, y, w,
+    X_val, y_val, w_val)`` and ``_run(batches, member_scale, penalty) ->
+    (losses, scores)``. A fit holds :attr:`lock` from :meth:`reset` until it
+    has read the trained weights.
     """
 
     def __init__(self, key):
@@ -254,6 +291,14 @@ class BaseProgram:
         self.member_slices = [
             self._members_of(variable.path) for variable in self.model.trainable_variables
         ]
+        #: The positions of the kernels among the trainable variables: the
+        #: weights that the L2 penalty ``alpha`` applies to (not the biases).
+        self.kernel_indices = [
+            index
+            for index, variable in enumerate(self.model.trainable_variables)
+            if variable.path.endswith("kernel")
+        ]
+        self.kernel_slices = [self.member_slices[index] for index in self.kernel_indices]
 
     def _members_of(self, path):
         if not self.key.spec.blocks:
@@ -263,12 +308,19 @@ class BaseProgram:
         first, n_members, _ = block_layout(self.key.spec)[int(path.split("/")[0].split("_")[-1])]
         return (first, first + n_members)
 
-    def reset(self, stacked_weights, learning_rate, member_widths=None):
+    def reset(
+        self, stacked_weights, learning_rate, member_widths=None, penalty=0.0, optimizer_state=None
+    ):
         """Start a fit from ``stacked_weights`` (real sizes), with fresh optimizer state.
 
         A per-member program takes one ``learning_rate`` per member (an
         array) and may take ``member_widths``: the hidden units each member
-        uses, at most the width of ``stacked_weights``.
+        uses, at most the width of ``stacked_weights``. ``penalty`` is the
+        L2 factor of each member (or one for all): see
+        ``_epoch_loop.penalised_losses``. ``optimizer_state``, as
+        :meth:`optimizer_state` returned it (from a program of the same
+        optimizer, possibly other buckets), continues that state instead of
+        starting afresh; the learning rate is always ``learning_rate``.
         """
         kernel1, bias1, kernel2, bias2 = stacked_weights
         n_init, self._n_features, self._width = kernel1.shape
@@ -278,6 +330,8 @@ class BaseProgram:
         self._member_rates = np.broadcast_to(
             np.asarray(learning_rate, dtype=np.float32), (n_init,)
         ).copy()
+        # A value, like the learning rate: a new alpha compiles nothing.
+        self._penalty = np.broadcast_to(np.asarray(penalty, dtype=np.float32), (n_init,)).copy()
         spec = self.key.spec
         class_mask = (np.arange(spec.n_outputs) < self._n_outputs).astype(np.float32)
         if spec.blocks:
@@ -296,7 +350,14 @@ class BaseProgram:
                 masks.append(np.tile(class_mask, (n_init, 1)))
         # A per-member program steps at unit rate and scales each member's step.
         rate = 1.0 if self.key.per_member else learning_rate
-        optimizer_state = [value.copy() for value in self._initial_optimizer_state]
+        if optimizer_state is None:
+            optimizer_state = [value.copy() for value in self._initial_optimizer_state]
+        else:
+            initial_state = self._initial_optimizer_state
+            optimizer_state = [
+                _continued(initial, saved)
+                for initial, saved in zip(initial_state, optimizer_state, strict=True)
+            ]
         for index, variable in enumerate(self.optimizer.variables):
             if variable.name == "learning_rate":  # a variable: no retracing per value
                 optimizer_state[index] = np.asarray(rate, dtype=np.float32)
@@ -365,14 +426,40 @@ class BaseProgram:
             bias2[:, :n_outputs],
         ]
 
+    def optimizer_state(self):
+        """The optimizer's current state, NumPy arrays in the order of its variables."""
+        return self._current_optimizer_state()
+
+    def member_optimizer_state(self, state, member):
+        """``state``, from :meth:`optimizer_state`, of one member alone; None if it cannot be cut.
+
+        Every state variable that mirrors a trainable variable (the same
+        shape, members on the first axis) is cut to ``member``; scalars (the
+        step count, the learning rate) are kept. An optimizer with other
+        state (Adafactor's factored moments) gives None: its state is not
+        carried over.
+        """
+        if self.key.spec.blocks:
+            return None
+        shapes = {tuple(variable.shape) for variable in self.model.trainable_variables}
+        kept = []
+        for value in state:
+            if value.ndim == 0:
+                kept.append(value)
+            elif value.shape in shapes:
+                kept.append(value[member : member + 1])
+            else:
+                return None
+        return kept
+
     def bind_data(self, X, y, w, X_val, y_val, w_val=None):
         """Hand the training (and validation) data to the program, padded to its buckets.
 
         ``w`` and ``w_val`` are ``(rows, n_init)`` in a per-member program,
         and ``X`` and ``X_val`` may be ``(rows, input_views, features)``.
         """
-        rows = row_bucket(X.shape[0])
-        val_rows = row_bucket(max(X_val.shape[0], 1)) if self.key.with_validation else 0
+        rows = self.key.rows(X.shape[0])
+        val_rows = self.key.rows(max(X_val.shape[0], 1)) if self.key.with_validation else 0
         n_features = self.key.spec.n_features
         if w_val is None:
             w_val = np.ones(X_val.shape[0], dtype=np.float32)
@@ -395,7 +482,7 @@ class BaseProgram:
         member_scale = self._member_rates
         if active is not None:
             member_scale = np.where(active, member_scale, 0.0).astype(np.float32)
-        losses, scores = self._run(batches, member_scale)
+        losses, scores = self._run(batches, member_scale, self._penalty)
         losses = np.asarray(losses, dtype=np.float64)
         scores = np.asarray(scores, dtype=np.float64) if self.key.with_validation else None
         return losses, scores

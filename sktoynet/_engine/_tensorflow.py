@@ -12,6 +12,7 @@ variables, which hold the weights and the optimizer state of the running fit.
 import tensorflow as tf
 
 from sktoynet._engine._epoch_loop import (
+    penalised_losses,
     scaled_update,
     train_epochs,
     training_objective,
@@ -47,11 +48,15 @@ class TensorFlowProgram(BaseProgram):
     def _current_weights(self):
         return [to_numpy(variable.value) for variable in self.model.trainable_variables]
 
+    def _current_optimizer_state(self):
+        return [to_numpy(variable.value) for variable in self.optimizer.variables]
+
     def _bind(self, *arrays):
         self._data = [tf.constant(array) for array in arrays]
 
-    def _run(self, batches, member_scale):
-        inputs = (*self._data, tf.constant(batches), tf.constant(member_scale))
+    def _run(self, batches, member_scale, penalty):
+        values = (batches, member_scale, penalty)
+        inputs = (*self._data, *(tf.constant(value) for value in values))
         signature = tuple((tuple(tensor.shape), tensor.dtype) for tensor in inputs)
         function = self._concrete.get(signature)
         if function is None:
@@ -59,13 +64,15 @@ class TensorFlowProgram(BaseProgram):
         losses, scores = function(*inputs)
         return losses.numpy(), scores.numpy()
 
-    def _train_step(self, state, X, y, w, step_scale):
+    def _train_step(self, state, X, y, w, step_scale, penalty):
         variables = self.model.trainable_variables
         with tf.GradientTape() as tape:
             logits = self.model(X, training=True)
             per_restart, batch_weight = weighted_restart_losses(
                 logits, y, w, self.key.spec.n_outputs
             )
+            kernels = [variables[index].value for index in self.kernel_indices]
+            per_restart = penalised_losses(per_restart, kernels, self.kernel_slices, penalty)
             objective = training_objective(per_restart)
         gradients = tape.gradient(objective, variables)
         if step_scale is None:
@@ -80,7 +87,7 @@ class TensorFlowProgram(BaseProgram):
     def _evaluate(self, state, X):
         return self.model(X, training=False)
 
-    def _epochs(self, X, y, w, X_val, y_val, w_val, batches, member_scale):
+    def _epochs(self, X, y, w, X_val, y_val, w_val, batches, member_scale, penalty):
         # No carried state: the weights live in the model's variables.
         _, losses, scores = train_epochs(
             self._train_step,
@@ -89,6 +96,7 @@ class TensorFlowProgram(BaseProgram):
             (X, y, w, X_val, y_val, w_val),
             batches,
             member_scale,
+            penalty,
             key=self.key,
         )
         return losses, scores

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sktoynet._interrupt import check_interrupt
+
 #: Mini-batch indices materialised at once (epochs x padded rows), about 8 MB.
 MAX_BATCH_ENTRIES = 2**21
 
@@ -24,6 +26,8 @@ class TrainingOutcome:
     loss_curves: np.ndarray  # (n_epochs, n_init)
     validation_curves: np.ndarray | None  # (n_epochs, n_init), early stopping only
     converged: bool
+    #: The program's optimizer state at the end (see ``BaseProgram.optimizer_state``).
+    optimizer_state: list | None = None
 
     @property
     def n_iter(self):
@@ -123,6 +127,8 @@ def train_restarts(
     report_epoch=None,
     groups=None,
     member_widths=None,
+    alpha=0.0,
+    optimizer_state=None,
 ):
     """Train every restart of ``program`` together and return the outcome.
 
@@ -141,14 +147,25 @@ def train_restarts(
     The program is shared by every fit of its shape bucket, and holds this
     fit's weights while it runs: its lock is held throughout, so fits in
     other threads wait instead of interleaving (see ``_programs``).
+
+    ``alpha`` is the L2 penalty of MLPClassifier: each restart's loss gets
+    ``0.5 * alpha * sum(kernel ** 2) / n``, where ``n`` is its total training
+    weight (the number of rows, without sample weights). One ``n`` for the
+    whole data, not one per mini-batch: each mini-batch's gradient is then an
+    unbiased estimate of the gradient of one objective, whatever the batch
+    size. ``alpha`` may also be one value per member.
+    ``optimizer_state`` continues an earlier run's state (see
+    ``BaseProgram.reset``); the outcome carries the final state.
     """
     n_members = initial_weights[0].shape[0]
     grouped = groups is not None
     groups = np.zeros(n_members, dtype=np.intp) if groups is None else np.asarray(groups)
     n_groups = int(groups.max()) + 1
     members_of = [groups == index for index in range(n_groups)]
+    total_weight = np.sum(sample_weight, axis=0)  # one per member with per-member weights
+    penalty = np.asarray(alpha, dtype=np.float64) / np.maximum(total_weight, 1e-12)
     with program.lock:
-        program.reset(initial_weights, learning_rate, member_widths)
+        program.reset(initial_weights, learning_rate, member_widths, penalty, optimizer_state)
         batch_size = program.key.batch_size
         padded_rows = -(-X.shape[0] // batch_size) * batch_size
         higher_is_better = validation is not None
@@ -171,6 +188,7 @@ def train_restarts(
         stopped_at = np.full(n_groups, epochs)
         done = 0
         while done < epochs and not converged.all():
+            check_interrupt()  # an interrupt Python discarded stops the fit here
             n_epochs = min(epochs_per_call, epochs - done)
             batches = epoch_batches(rng, X.shape[0], n_epochs, batch_size)
             active = ~converged[groups]
@@ -212,4 +230,10 @@ def train_restarts(
             return GroupedOutcome(
                 weights, loss_curves, validation_curves, groups, stopped_at, converged
             )
-        return TrainingOutcome(weights, loss_curves, validation_curves, bool(converged[0]))
+        return TrainingOutcome(
+            weights,
+            loss_curves,
+            validation_curves,
+            bool(converged[0]),
+            program.optimizer_state(),
+        )

@@ -1,5 +1,6 @@
 """ToyNetClassifier: a one-hidden-layer Keras network that just works on toy data."""
 
+from contextlib import contextmanager
 from dataclasses import replace
 from numbers import Integral, Real
 
@@ -35,8 +36,12 @@ from sktoynet._estimators._validation import (
 #: MLPClassifier's default mini-batch size cap.
 AUTO_BATCH_SIZE = 200
 
-#: Private attributes that belong to one fit, beside the public ones ending in "_".
-_PRIVATE_FIT_STATE = ("_network_spec", "_keras_model")
+#: Private attributes that belong to one fit, beside the public ones ending in "_":
+#: the optimizer state and the shuffling generator are what ``partial_fit`` continues.
+_PRIVATE_FIT_STATE = ("_network_spec", "_keras_model", "_optimizer_state", "_batch_rng")
+
+#: Attributes of an early-stopping fit, which ``partial_fit`` (no hold-out) drops.
+_VALIDATION_STATE = ("validation_scores_", "best_validation_score_")
 
 
 def _is_fit_state(name):
@@ -49,6 +54,26 @@ def copy_fit_state(source, target, skip=()):
     for name, value in vars(source).items():
         if _is_fit_state(name) and name not in skip:
             setattr(target, name, value)
+
+
+def _stacked(coefs, intercepts):
+    """One network's weights as stacked weights of a single restart."""
+    kernel1, kernel2 = coefs
+    bias1, bias2 = intercepts
+    return [np.asarray(array, dtype=np.float32)[None] for array in (kernel1, bias1, kernel2, bias2)]
+
+
+def encode_labels_as(y, classes):
+    """Indices (int32) of the labels ``y`` in ``classes``; ValueError for a label not in it."""
+    labels, inverse = encode_labels(y)
+    index = {label: position for position, label in enumerate(classes.tolist())}
+    unknown = [label for label in labels.tolist() if label not in index]
+    if unknown:
+        raise ValueError(
+            f"y has labels that are not in classes: {unknown!r}; the classes are "
+            f"{classes.tolist()!r}."
+        )
+    return np.array([index[label] for label in labels.tolist()], dtype=np.int32)[inverse]
 
 
 class ToyNetClassifier(ScikerasClassifierBase):
@@ -86,6 +111,16 @@ class ToyNetClassifier(ScikerasClassifierBase):
         of epochs.
     optimizer : str, default="adam"
         Name of a Keras optimizer ("adam", "sgd", "rmsprop", "adamw", ...).
+    alpha : float, default=0.0
+        Strength of the L2 penalty on the weights (not the biases), as in
+        MLPClassifier: ``0.5 * alpha * sum of squared weights / n_samples``
+        is added to the loss, where ``n_samples`` is the total sample weight
+        (the number of rows without ``sample_weight``). Unlike MLPClassifier,
+        which divides by each mini-batch's size, the penalty is divided by
+        the whole training set's, so that ``alpha`` means the same at every
+        ``batch_size``; the two agree when one batch holds every row
+        (``batch_size="auto"`` on up to 200 rows). A change of ``alpha``
+        reuses the compiled program. See :ref:`l2-penalty`.
     epochs : int, default=500
         Maximum number of passes over the training data; training usually
         stops well before, when the loss stops improving.
@@ -112,6 +147,12 @@ class ToyNetClassifier(ScikerasClassifierBase):
         Weights of the classes, as in
         :func:`~sklearn.utils.class_weight.compute_sample_weight`; multiplied
         into ``sample_weight``.
+    warm_start : bool, default=False
+        When True, ``fit`` continues the kept network of the previous fit
+        instead of starting from new random weights, as MLPClassifier does:
+        one network trains on (``n_init`` applies only to a fresh start), with
+        a fresh optimizer state. The data must have the same features and
+        classes, and ``width`` must not change. See :ref:`warm-start`.
     random_state : int, RandomState instance or None, default=None
         Seed of the initial weights, the mini-batch order and the validation
         split. An int gives identical fits; it does not touch any global
@@ -196,6 +237,7 @@ class ToyNetClassifier(ScikerasClassifierBase):
         "hidden_activation": [StrOptions(set(HIDDEN_ACTIVATIONS))],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "optimizer": [str],
+        "alpha": [Interval(Real, 0, None, closed="left")],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "n_init": [Interval(Integral, 1, None, closed="left")],
@@ -204,6 +246,7 @@ class ToyNetClassifier(ScikerasClassifierBase):
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "class_weight": [dict, StrOptions({"balanced"}), None],
+        "warm_start": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -215,6 +258,7 @@ class ToyNetClassifier(ScikerasClassifierBase):
         hidden_activation="tanh",
         learning_rate=0.1,
         optimizer="adam",
+        alpha=0.0,
         epochs=500,
         batch_size="auto",
         n_init=8,
@@ -223,6 +267,7 @@ class ToyNetClassifier(ScikerasClassifierBase):
         early_stopping=False,
         validation_fraction=0.1,
         class_weight=None,
+        warm_start=False,
         random_state=None,
         verbose=0,
     ):
@@ -230,6 +275,7 @@ class ToyNetClassifier(ScikerasClassifierBase):
         self.hidden_activation = hidden_activation
         self.learning_rate = learning_rate
         self.optimizer = optimizer
+        self.alpha = alpha
         self.epochs = epochs
         self.batch_size = batch_size
         self.n_init = n_init
@@ -238,11 +284,15 @@ class ToyNetClassifier(ScikerasClassifierBase):
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.class_weight = class_weight
+        self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
 
     def fit(self, X, y, sample_weight=None):
         """Train ``n_init`` networks on (X, y) and keep the best one.
+
+        With ``warm_start=True`` and a fitted network, continue that network
+        instead (see ``warm_start``).
 
         Parameters
         ----------
@@ -258,9 +308,48 @@ class ToyNetClassifier(ScikerasClassifierBase):
         self : ToyNetClassifier
             The fitted estimator.
         """
+        with self._unchanged_on_failure():
+            return self._fit(X, y, sample_weight)
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train the network for one epoch (one pass) over (X, y).
+
+        As MLPClassifier's ``partial_fit``: the first call starts one network
+        from random weights (``n_init`` does not apply) and each later call
+        continues it, optimizer state included, so that calls on successive
+        chunks of data train like the epochs of one fit. After :meth:`fit`,
+        it continues the kept network and the optimizer state it ended with.
+        Every call runs the same compiled program as ``fit`` (for one
+        network), compiled on the first call only. There is no stopping rule
+        and no ``early_stopping`` hold-out: the caller decides how many calls.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training rows, numeric and scaled as the rows of earlier calls.
+        y : array-like of shape (n_samples,)
+            Their labels, all among ``classes``.
+        classes : array-like of shape (n_classes,), default=None
+            Every class of the whole data. Required on the first call (the
+            network's output layer depends on it); later calls may omit it.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the loss.
+
+        Returns
+        -------
+        self : ToyNetClassifier
+            The estimator, one epoch further trained.
+        """
+        with self._unchanged_on_failure():
+            return self._partial_fit(X, y, classes, sample_weight)
+
+    @contextmanager
+    def _unchanged_on_failure(self):
+        # A context, not a wrapper: no extra frame, so that the warnings' stacklevel
+        # still points at the caller of fit.
         previous_state = dict(self.__dict__)
         try:
-            return self._fit(X, y, sample_weight)
+            yield
         except BaseException:
             # A failed or interrupted fit leaves the estimator as it was.
             self.__dict__.clear()
@@ -269,7 +358,10 @@ class ToyNetClassifier(ScikerasClassifierBase):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def _fit(self, X, y, sample_weight):
+        kept = self._kept_network() if self.warm_start else None
         X, y, classes, y_encoded, sample_weight = self._checked_fit_data(X, y, sample_weight)
+        if kept is not None:
+            self._check_continues(kept, classes, X.shape[1], "warm_start=True")
         sample_weight = self._training_weights(sample_weight, y)
         rng = check_random_state(self.random_state)
         n_outputs = 1 if classes.size == 2 else classes.size
@@ -292,38 +384,30 @@ class ToyNetClassifier(ScikerasClassifierBase):
             width=self.width,
             n_outputs=n_outputs,
             hidden_activation=self.hidden_activation,
-            n_init=self.n_init,
+            n_init=self.n_init if kept is None else 1,
         )
-        batch_size = AUTO_BATCH_SIZE if self.batch_size == "auto" else self.batch_size
-        key = ProgramKey.for_fit(
+        # A warm start continues the kept network with a fresh optimizer state,
+        # as MLPClassifier's does.
+        initial_weights = (
+            initial_stacked_weights(spec, rng) if kept is None else _stacked(*kept[2:])
+        )
+        outcome, program = self._train(
             spec,
-            self.optimizer,
-            batch_size,
-            n_rows=X_train.shape[0],
-            with_validation=validation is not None,
+            X_train,
+            y_train,
+            w_train,
+            initial_weights=initial_weights,
+            epochs=self.epochs,
+            rng=rng,
+            validation=validation,
+            report_epoch=self._print_epoch if self.verbose else None,
         )
-        check_fit_fits_in_memory(self, key, X.shape[0], X.shape[1])
-        try:
-            outcome = train_restarts(
-                get_program(key),
-                X_train,
-                y_train,
-                w_train,
-                initial_weights=initial_stacked_weights(spec, rng),
-                learning_rate=float(self.learning_rate),
-                epochs=self.epochs,
-                tol=self.tol,
-                n_iter_no_change=self.n_iter_no_change,
-                rng=rng,
-                validation=validation,
-                report_epoch=self._print_epoch if self.verbose else None,
-            )
-        except Exception as error:
-            if not is_out_of_memory(error):
-                raise
-            forget_program(key)  # let the backend release what the program holds
-            raise out_of_memory_error(self, X.shape[0], X.shape[1]) from None
         self._store_outcome(outcome, spec, classes)
+        # What partial_fit continues after this fit, as MLPClassifier's does.
+        self._optimizer_state = (
+            self.optimizer,
+            program.member_optimizer_state(outcome.optimizer_state, self.best_init_),
+        )
 
         if not outcome.converged:
             _diagnostics.warn_not_converged(self.epochs)
@@ -338,6 +422,150 @@ class ToyNetClassifier(ScikerasClassifierBase):
             X=X,
         )
         return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def _partial_fit(self, X, y, classes, sample_weight):
+        kept = self._kept_network()
+        if kept is None and classes is None:
+            # scikit-learn's message (sklearn.utils.multiclass._check_partial_fit_first_call).
+            raise ValueError("classes must be passed on the first call to partial_fit.")
+        if self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight='balanced' is not supported for partial_fit: one call sees "
+                "only a chunk of the data. Compute the weights once with "
+                "sklearn.utils.class_weight.compute_class_weight('balanced', classes=classes, "
+                "y=y) on enough of the labels, and pass them as a class_weight dict."
+            )
+        self._check_optimizer_name()
+        check_numeric_features(X, type(self).__name__)
+        X, y = validate_data(self, X, y, dtype=np.float32, reset=kept is None)
+        check_classification_targets(y)
+        if classes is not None:
+            classes = encode_labels(np.asarray(classes))[0]
+        if kept is None:
+            if classes.size < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs at least 2 classes, but classes has "
+                    f"{classes.size}: {classes.tolist()!r}."
+                )
+        else:
+            if classes is not None and not np.array_equal(classes, kept[0]):
+                raise ValueError(
+                    f"`classes={classes!r}` is not the same as on last call to partial_fit, "
+                    f"was: {kept[0]!r}"
+                )
+            classes = kept[0]
+            self._check_continues(kept, classes, X.shape[1], "partial_fit")
+        y_encoded = encode_labels_as(y, classes)
+        check_class_weight(self.class_weight, classes)
+        weights = _check_sample_weight(sample_weight, X, dtype=np.float32, ensure_non_negative=True)
+        weights = self._training_weights(weights, y)
+        if kept is None:
+            _diagnostics.warn_if_unscaled(
+                X, type(self).__name__, getattr(self, "feature_names_in_", None)
+            )
+
+        spec = NetworkSpec(
+            n_features=X.shape[1],
+            width=self.width,
+            n_outputs=1 if classes.size == 2 else classes.size,
+            hidden_activation=self.hidden_activation,
+        )
+        rng = self.__dict__.get("_batch_rng")
+        if rng is None:  # the first call, or the first after fit
+            rng = check_random_state(self.random_state)
+        previous_curve = [] if kept is None else list(self.loss_curve_)
+        outcome, _ = self._train(
+            spec,
+            X,
+            y_encoded,
+            weights,
+            initial_weights=initial_stacked_weights(spec, rng)
+            if kept is None
+            else _stacked(*kept[2:]),
+            epochs=1,
+            rng=rng,
+            optimizer_state=self._saved_optimizer_state(),
+        )
+        for name in _VALIDATION_STATE:
+            self.__dict__.pop(name, None)
+        self._store_outcome(outcome, spec, classes)
+        self.loss_curve_ = previous_curve + self.loss_curve_
+        self.best_loss_ = float(np.min(self.loss_curve_))
+        self.n_iter_ = len(self.loss_curve_)
+        self.history_ = {"loss": self.loss_curve_}
+        self._optimizer_state = (self.optimizer, outcome.optimizer_state)  # all its own
+        self._batch_rng = rng
+        return self
+
+    def _saved_optimizer_state(self):
+        """The optimizer state the last fit or call ended with, if it was of ``optimizer``."""
+        optimizer, state = self.__dict__.get("_optimizer_state", (None, None))
+        return state if optimizer == self.optimizer else None
+
+    def _kept_network(self):
+        """``(classes_, n_features_in_, coefs_, intercepts_)`` of the fitted network, or None."""
+        if "coefs_" not in self.__dict__:
+            return None
+        return self.classes_, self.n_features_in_, self.coefs_, self.intercepts_
+
+    def _check_continues(self, kept, classes, n_features, caller):
+        """Raise ValueError when the kept network cannot continue on this data and ``width``."""
+        kept_classes, kept_features, coefs, _ = kept
+        problem = None
+        if not np.array_equal(classes, kept_classes):
+            problem = (
+                f"y has the classes {classes.tolist()!r} where it was trained on "
+                f"{kept_classes.tolist()!r}"
+            )
+        elif n_features != kept_features:
+            problem = f"X has {n_features} features where it was trained on {kept_features}"
+        elif coefs[0].shape[1] != self.width:
+            problem = f"width={self.width} where it has {coefs[0].shape[1]} hidden units"
+        if problem is not None:
+            restart = "fit with warm_start=False" if caller == "warm_start=True" else "call fit"
+            raise ValueError(
+                f"{caller} continues the kept network, but {problem}; {restart} to start "
+                "a new network."
+            )
+
+    def _train(self, spec, X, y, w, *, initial_weights, epochs, rng, optimizer_state=None, **kw):
+        """Run ``train_restarts`` on the program of ``spec``: ``(outcome, program)``.
+
+        ``kw`` goes to ``train_restarts`` (``validation``, ``report_epoch``).
+        """
+        batch_size = AUTO_BATCH_SIZE if self.batch_size == "auto" else self.batch_size
+        key = ProgramKey.for_fit(
+            spec,
+            self.optimizer,
+            batch_size,
+            n_rows=X.shape[0],
+            with_validation=kw.get("validation") is not None,
+        )
+        check_fit_fits_in_memory(self, key, X.shape[0], X.shape[1])
+        program = get_program(key)
+        try:
+            outcome = train_restarts(
+                program,
+                X,
+                y,
+                w,
+                initial_weights=initial_weights,
+                learning_rate=float(self.learning_rate),
+                epochs=epochs,
+                tol=self.tol,
+                n_iter_no_change=self.n_iter_no_change,
+                rng=rng,
+                alpha=float(self.alpha),
+                optimizer_state=optimizer_state,
+                **kw,
+            )
+        except Exception as error:
+            if not is_out_of_memory(error):
+                raise
+            forget_program(key)  # let the backend release what the program holds
+            raise out_of_memory_error(self, X.shape[0], X.shape[1]) from None
+        return outcome, program
 
     def _checked_fit_data(self, X, y, sample_weight):
         """Forget the previous fit and check the data: ``X, y, classes, y_encoded, weights``.

@@ -32,11 +32,15 @@ from sktoynet._engine._training import train_restarts
 from sktoynet._estimators import _diagnostics
 from sktoynet._estimators._classifier import AUTO_BATCH_SIZE, ToyNetClassifier, copy_fit_state
 from sktoynet._estimators._grid_ties import best_index
+from sktoynet._estimators._scikeras_base import not_offered
 from sktoynet._estimators._validation import check_validation_split
 from sktoynet.exceptions import TrainingDivergedError
 
 #: ToyNetClassifier's parameters that the grid replaces.
 _GRID_PARAMS = ("learning_rate", "width")
+
+#: ToyNetClassifier's parameters that a search does not have: it always starts afresh.
+SINGLE_NETWORK_PARAMS = ("warm_start",)
 
 #: Fitted attributes of the search itself, not of the kept network.
 _CV_ATTRIBUTES = (
@@ -99,6 +103,10 @@ class ToyNetClassifierCV(ToyNetClassifier):
         "rmsprop", "sgd", "adagrad", "adadelta" or "lion". Only optimizers whose step is
         proportional to the learning rate are offered: every network steps at
         unit rate and its step is scaled by its own rate.
+    alpha : float, default=0.0
+        L2 penalty, as in :class:`ToyNetClassifier`, one value for every
+        grid point (not searched); each fold's network divides it by its
+        own training rows' total weight.
     epochs : int, default=500
         As in :class:`ToyNetClassifier`.
     batch_size : int or "auto", default="auto"
@@ -200,7 +208,7 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
         **{
             name: rule
             for name, rule in ToyNetClassifier._parameter_constraints.items()
-            if name not in _GRID_PARAMS
+            if name not in _GRID_PARAMS + SINGLE_NETWORK_PARAMS
         },
         "learning_rates": ["array-like"],
         "widths": ["array-like"],
@@ -222,6 +230,7 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
         return_train_score=False,
         hidden_activation="tanh",
         optimizer="adam",
+        alpha=0.0,
         epochs=500,
         batch_size="auto",
         n_init=8,
@@ -241,6 +250,7 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
         self.return_train_score = return_train_score
         self.hidden_activation = hidden_activation
         self.optimizer = optimizer
+        self.alpha = alpha
         self.epochs = epochs
         self.batch_size = batch_size
         self.n_init = n_init
@@ -251,6 +261,9 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
         self.class_weight = class_weight
         self.random_state = random_state
         self.verbose = verbose
+
+    # A search trains the whole grid afresh; there is no one network to continue.
+    partial_fit = not_offered(ToyNetClassifier.partial_fit)
 
     def fit(self, X, y, sample_weight=None):
         """Cross-validate the grid, then refit on all the data with the best point.
@@ -582,6 +595,7 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
                     report_epoch=self._print_epoch if self.verbose else None,
                     groups=point_of_member * n_fits + fit_of_member,
                     member_widths=widths,
+                    alpha=float(self.alpha),
                 )
             except Exception as error:
                 if not is_out_of_memory(error):

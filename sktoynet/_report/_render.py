@@ -221,8 +221,11 @@ def write_figures(out_dir, section):
     Records them (and any notes) on ``section``, which :func:`write_report`
     then does not draw again.
     """
+    from sktoynet.plotting import missing_glyphs_ignored
+
     for file_name, caption, figure in _figures(section, _new_figure):
-        figure.savefig(Path(out_dir) / file_name, dpi=100)
+        with missing_glyphs_ignored():
+            figure.savefig(Path(out_dir) / file_name, dpi=100)
         section.figures.append((file_name, caption))
     section.drawn = True
 
@@ -254,7 +257,7 @@ def save_sections(folder, sections, *, settings=""):
     written, notes = write_report(folder.staging, sections, settings=settings)
     with interrupts_deferred() as held:
         written = folder.commit(written)
-        held.pending = False  # the report is complete: finishing beats a false "no report"
+        held.result_delivered()  # the report is complete: finishing beats a false "no report"
     return written, notes
 
 
@@ -500,9 +503,12 @@ def notebook_html(result):
     section = Section(problem_of(result, "compare"), result)
     sources = []
     if matplotlib_available():
+        from sktoynet.plotting import missing_glyphs_ignored
+
         for file_name, caption, figure in _figures(section, _new_figure):
             buffer = io.BytesIO()
-            figure.savefig(buffer, format="png", dpi=80)
+            with missing_glyphs_ignored():
+                figure.savefig(buffer, format="png", dpi=80)
             section.figures.append((file_name, caption))
             # A data URL made here, of base64 characters only: nothing to encode.
             encoded = base64.b64encode(buffer.getvalue()).decode()

@@ -9,6 +9,7 @@ on stderr and exit status 2.
 import argparse
 import gc
 import os
+import signal
 import sys
 import tempfile
 import threading
@@ -16,7 +17,7 @@ import time
 import warnings
 from functools import partial
 
-from sktoynet._interrupt import Interrupted, interrupts_stop_the_run
+from sktoynet._interrupt import STOP_SIGNALS, Interrupted, interrupts_stop_the_run
 from sktoynet._report._folder import MANIFEST, ReportFolder
 from sktoynet._report._safe_text import for_terminal
 from sktoynet._versions import __version__
@@ -41,12 +42,13 @@ DEFAULT_OUT = "sktoynet-report"
 EXIT_USAGE = 2
 #: The fits ran, but the report could not be written (its tables are saved where possible).
 EXIT_REPORT_FAILED = 1
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command ended by Ctrl-C
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 #: Above this estimated duration (seconds), the command warns at the start.
 LONG_RUN_SECONDS = 180
 
-#: After Ctrl-C, how long Python's exit may take before the process ends anyway.
+#: After Ctrl-C or SIGTERM, how long Python's exit may take before the process ends anyway.
 EXIT_GRACE_SECONDS = 5.0
 
 
@@ -171,23 +173,38 @@ def run():
     - the objects are frozen: Python's last garbage collection would
       otherwise walk TensorFlow's object graph for about 2 seconds, while the
       operating system frees the memory anyway;
-    - after an interrupt, Python's exit gets :data:`EXIT_GRACE_SECONDS`, then
-      the process ends anyway. Ctrl-C raises in this thread wherever it is,
-      possibly while it holds a lock that another thread then waits for
-      forever (tqdm's, when it lands in a progress-bar update), and Python's
-      exit would wait for that thread (joblib's executor joins its own). By
-      then the report's staging folder is removed and the workers are ended.
+    - after an interrupt (Ctrl-C or SIGTERM), Python's exit gets
+      :data:`EXIT_GRACE_SECONDS`, then the process ends anyway. Ctrl-C
+      raises in this thread wherever it is, possibly while it holds a lock
+      that another thread then waits for forever (tqdm's, when it lands in
+      a progress-bar update), and Python's exit would wait for that thread
+      (joblib's executor joins its own). By then the report's staging
+      folder is removed and the workers are ended.
+
+    Once :func:`main` has returned, the run is over, its report written or
+    not: a further Ctrl-C or SIGTERM (a second press, or ``timeout``'s, which
+    goes to the command and then to its whole process group) no longer cuts
+    the ending of the workers with a traceback; it only starts that grace
+    period, if it has not started yet.
     """
     status = main()
+    grace = partial(_end_anyway_after, EXIT_GRACE_SECONDS, status)
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, lambda signum, frame: grace())
     kill_worker_processes()
-    if status == EXIT_INTERRUPTED:
-        _end_anyway_after(EXIT_GRACE_SECONDS, status)
+    if status in (EXIT_INTERRUPTED, EXIT_TERMINATED):
+        grace()
     gc.freeze()
     sys.exit(status)
 
 
 def _end_anyway_after(seconds, status):
-    """End the process with ``status`` in ``seconds``, if Python's exit has not ended it."""
+    """End the process with ``status`` in ``seconds``, if Python's exit has not ended it.
+
+    Only the first call starts the countdown.
+    """
+    if any(thread.name == _WATCHDOG for thread in threading.enumerate()):
+        return
 
     def end():
         time.sleep(seconds)
@@ -195,7 +212,10 @@ def _end_anyway_after(seconds, status):
         sys.stderr.flush()
         os._exit(status)
 
-    threading.Thread(target=end, name="sktoynet-exit-watchdog", daemon=True).start()
+    threading.Thread(target=end, name=_WATCHDOG, daemon=True).start()
+
+
+_WATCHDOG = "sktoynet-exit-watchdog"
 
 
 def _int_at_least(minimum, unit=""):
@@ -238,8 +258,11 @@ def main(argv=None) -> int:
     Returns
     -------
     status : int
-        0 on success, 2 on bad input (with one line on stderr), 130 when
-        interrupted.
+        0 on success, 1 when the fits ran but the report could not be
+        written (its tables are saved where possible, and one line on stderr
+        says where), 2 on bad input (with one line on stderr), 130 when
+        interrupted by Ctrl-C (SIGINT), 143 when ended by SIGTERM (``kill``,
+        ``timeout``), with one line on stderr and no report either way.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -249,9 +272,11 @@ def main(argv=None) -> int:
                 return _compare(args, parser)
     except (DataError, ValueError, FloatingPointError, OSError) as exc:
         return _fail(exc)
-    except (Interrupted, KeyboardInterrupt):
-        print("\nsktoynet: interrupted; no report written", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except (Interrupted, KeyboardInterrupt) as exc:
+        signum = getattr(exc, "signum", signal.SIGINT)
+        by = " by SIGTERM" if signum == signal.SIGTERM else ""
+        print(f"\nsktoynet: interrupted{by}; no report written", file=sys.stderr)
+        return EXIT_TERMINATED if signum == signal.SIGTERM else EXIT_INTERRUPTED
     return EXIT_USAGE  # pragma: no cover - argparse requires a command
 
 

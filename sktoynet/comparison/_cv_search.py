@@ -141,12 +141,13 @@ class ToyNetCVSearch(ProgressCallbacks, GridSearchCV):
         fold's training rows, and on all the rows for the refit: ``views`` are
         all the rows transformed by each (see ``ToyNetClassifierCV._fit_views``).
         """
-        from sktoynet._estimators._classifier_cv import ToyNetClassifierCV
+        from sktoynet._estimators._classifier_cv import SINGLE_NETWORK_PARAMS, ToyNetClassifierCV
 
         step, network = self.estimator.steps[-1]
         grid = {name: list(self.param_grid[f"{step}__{name}"]) for name in _GRID_NAMES}
+        skipped = (*_GRID_NAMES, *SINGLE_NETWORK_PARAMS)  # a search starts afresh
         params = {
-            name: value for name, value in network.get_params().items() if name not in _GRID_NAMES
+            name: value for name, value in network.get_params().items() if name not in skipped
         }
         params.update(network_params)
         scoring = self.scoring[SCORE] if isinstance(self.scoring, dict) else self.scoring

@@ -74,14 +74,17 @@ class InterruptSafeBar:
     waited forever, and so did the command's exit. Each call here holds the
     interrupt back until tqdm is done (see
     :func:`~sktoynet._interrupt.interrupts_deferred`); calls from other
-    threads are not affected by signals and run as they are.
+    threads are not affected by signals and run as they are. An update is
+    also where an interrupt that Python discarded is raised again (see
+    :func:`~sktoynet._interrupt.check_interrupt`); closing the bar is
+    cleanup, done even then.
     """
 
     def __init__(self, bar):
         self._bar = bar
 
-    def _call(self, method, *args):
-        with interrupts_deferred():
+    def _call(self, method, *args, start_anyway=False):
+        with interrupts_deferred(start_anyway=start_anyway):
             return getattr(self._bar, method)(*args)
 
     def update(self, n=1):
@@ -94,4 +97,4 @@ class InterruptSafeBar:
         return self._call("set_postfix_str", text)
 
     def close(self):
-        return self._call("close")
+        return self._call("close", start_anyway=True)

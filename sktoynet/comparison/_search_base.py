@@ -9,6 +9,8 @@ progress bar through callbacks, and may be told to stop from another thread.
 
 from sklearn.utils.validation import check_is_fitted
 
+from sktoynet._interrupt import check_interrupt
+
 #: The names of compare's two metrics: its ``scoring``, which ranks the grid
 #: points, and the cross-validated log-loss, which breaks their ties.
 SCORE, LOSS = "score", "neg_log_loss"
@@ -37,8 +39,11 @@ class ProgressCallbacks:
 
         Called between the steps of a stoppable search (each chunk of
         candidates, the refit, the out-of-fold predictions), so that a stop
-        waits for the fits in flight only.
+        waits for the fits in flight only. In the main thread, it also raises
+        an interrupt of ``sktoynet compare`` (see
+        :func:`~sktoynet._interrupt.check_interrupt`).
         """
+        check_interrupt()
         if self.stopping is not None and self.stopping.is_set():
             raise SearchStopped("the search was stopped")
 

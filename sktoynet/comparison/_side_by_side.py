@@ -23,12 +23,15 @@ this thread, once the other models' searches are under way.
 
 import multiprocessing
 import os
+import signal
 import threading
 from collections import deque
 from contextlib import contextmanager
 
 from joblib import effective_n_jobs, parallel_config
 from joblib.parallel import LokyBackend, get_active_backend
+
+from sktoynet._interrupt import check_interrupt
 
 #: How much lower the scheduling priority of the worker processes is (see ``nice``).
 WORKER_NICENESS = 10
@@ -47,9 +50,17 @@ def local_worker_processes(n_jobs):
 
 
 def _yield_to_the_parent():
-    """Worker initializer: a lower scheduling priority than the process that trains the net."""
+    """Worker initializer: a lower priority than the process that trains the net, and no Ctrl-C.
+
+    A terminal's Ctrl-C reaches the workers too. The parent handles it: it
+    stops its searches and ends the workers (the ``sktoynet`` command) or
+    leaves them to joblib. In a worker, it would only interrupt a fit, and
+    MLPClassifier's would print "Training interrupted by user." over the
+    command's last line.
+    """
     if hasattr(os, "nice"):
         os.nice(WORKER_NICENESS)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @contextmanager
@@ -93,17 +104,21 @@ class Background:
     def result(self):
         """The value of ``work``, once it is done; its exception if it raised one.
 
-        Waits in short steps, so that Ctrl-C reaches the waiting thread.
-        Meanwhile it runs, one after the other, the tasks this thread queued
-        with :func:`tasks_while_waiting` (it does not wait for the last one
-        to end before returning: a task runs to its end once started).
+        Waits in short steps, so that Ctrl-C reaches the waiting thread, and
+        checks for an interrupt that Python discarded after each (see
+        :func:`~sktoynet._interrupt.check_interrupt`). Meanwhile it runs,
+        one after the other, the tasks this thread queued with
+        :func:`tasks_while_waiting` (it does not wait for the last one to end
+        before returning: a task runs to its end once started).
         """
         tasks = getattr(_waiting, "tasks", None)
         while not self._done.is_set():
+            check_interrupt()
             if tasks:
                 tasks.popleft()()
             else:
                 self._done.wait(0.1)
+        check_interrupt()  # the work may have failed because of it (a worker sent SIGTERM too)
         if self._error is not None:
             raise self._error
         return self._value
