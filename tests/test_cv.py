@@ -13,20 +13,15 @@ from sklearn.preprocessing import StandardScaler
 from sktoynet import (
     ToyNetClassifier,
     ToyNetClassifierCV,
-    _classifier_cv,
-    _memory,
-    _programs,
     make_toynet,
     make_toynet_cv,
 )
+from sktoynet._engine import _memory, _program_base
+from sktoynet._engine._keys import PER_MEMBER_OPTIMIZERS, ProgramKey
 from sktoynet._engine._network import NetworkSpec, initial_stacked_weights
-from sktoynet._engine._programs import (
-    PER_MEMBER_OPTIMIZERS,
-    ProgramKey,
-    forget_program,
-    get_program,
-)
+from sktoynet._engine._programs import forget_program, get_program
 from sktoynet._engine._training import train_restarts
+from sktoynet._estimators import _classifier_cv
 
 #: Short fits: a few hundredths of a second per grid point.
 FAST_CV_PARAMS = {"epochs": 40, "n_init": 2, "cv": 3, "random_state": 0}
@@ -106,9 +101,9 @@ def _train_members(optimizer, rates, starts, X, y, together):
 def test_per_member_learning_rates_equal_separate_fits(optimizer, monkeypatch):
     # Unit-rate steps scaled by each member's rate give what each rate gives alone.
     if optimizer == "sgd_momentum":
-        keras = _programs.keras
+        keras = _program_base.keras
         monkeypatch.setattr(
-            _programs,
+            _program_base,
             "make_optimizer",
             lambda name: keras.optimizers.SGD(learning_rate=0.01, momentum=0.9, nesterov=True),
         )

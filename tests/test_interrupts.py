@@ -42,7 +42,7 @@ HARNESS = textwrap.dedent(
 
     import sktoynet._report._folder as output
     from sktoynet.cli import main
-    from sktoynet.comparison._side_by_side import kill_worker_processes
+    from sktoynet.cli._workers import kill_worker_processes
 
     COMMAND, SPREAD = json.loads(sys.argv[1]), json.loads(sys.argv[2])
     root = Path(tempfile.mkdtemp())

@@ -7,8 +7,8 @@ features change no result, and many feature counts share few programs.
 import numpy as np
 import pytest
 
+import sktoynet._engine._keys
 import sktoynet._engine._memory
-import sktoynet._engine._programs
 import sktoynet._estimators._classifier
 from sktoynet import ToyNetClassifier
 from tests._helpers import FAST_PARAMS, quiet_fit
@@ -36,7 +36,7 @@ def test_a_fit_too_large_for_memory_is_refused_before_anything_is_built(
 def test_the_guard_compares_the_estimate_with_the_memory_available(scaled_two_squares, monkeypatch):
     X, y = scaled_two_squares
     needed = sktoynet._engine._memory.estimate_fit_bytes(
-        sktoynet._engine._programs.ProgramKey.for_fit(
+        sktoynet._engine._keys.ProgramKey.for_fit(
             sktoynet._estimators._classifier.NetworkSpec(2, 8, 1, "tanh", 8),
             "adam",
             200,
@@ -56,7 +56,7 @@ def test_the_guard_compares_the_estimate_with_the_memory_available(scaled_two_sq
 def test_the_estimate_grows_with_width_n_init_and_batch_size():
     def estimate(width=8, n_init=8, batch_size=200):
         spec = sktoynet._estimators._classifier.NetworkSpec(2, width, 1, "tanh", n_init)
-        key = sktoynet._engine._programs.ProgramKey.for_fit(spec, "adam", batch_size, 10_000, False)
+        key = sktoynet._engine._keys.ProgramKey.for_fit(spec, "adam", batch_size, 10_000, False)
         return sktoynet._engine._memory.estimate_fit_bytes(key, 10_000)
 
     base = estimate()
@@ -120,7 +120,7 @@ def test_padding_features_to_a_larger_bucket_changes_no_result(monkeypatch, rng)
     X = rng.normal(size=(120, 3))
     y = (X[:, 0] + X[:, 1] * X[:, 2] > 0).astype(int)
     usual = quiet_fit(ToyNetClassifier(**FAST_PARAMS), X, y)
-    monkeypatch.setattr(sktoynet._engine._programs, "MIN_FEATURE_BUCKET", 64)
+    monkeypatch.setattr(sktoynet._engine._keys, "MIN_FEATURE_BUCKET", 64)
     padded = quiet_fit(ToyNetClassifier(**FAST_PARAMS), X, y)
     np.testing.assert_allclose(padded.predict_proba(X), usual.predict_proba(X), atol=1e-5)
     np.testing.assert_allclose(padded.loss_curve_, usual.loss_curve_, rtol=1e-5)
@@ -131,7 +131,7 @@ def test_padding_classes_to_a_larger_bucket_changes_no_result(monkeypatch, rng):
     X = rng.normal(size=(150, 2))
     y = np.argmax(np.c_[X, -X.sum(axis=1)], axis=1)  # three classes
     usual = quiet_fit(ToyNetClassifier(**FAST_PARAMS), X, y)
-    monkeypatch.setattr(sktoynet._engine._programs, "MIN_CLASS_BUCKET", 32)
+    monkeypatch.setattr(sktoynet._engine._keys, "MIN_CLASS_BUCKET", 32)
     padded = quiet_fit(ToyNetClassifier(**FAST_PARAMS), X, y)
     np.testing.assert_allclose(padded.predict_proba(X), usual.predict_proba(X), atol=1e-5)
     np.testing.assert_allclose(padded.loss_curve_, usual.loss_curve_, rtol=1e-5)
@@ -140,25 +140,25 @@ def test_padding_classes_to_a_larger_bucket_changes_no_result(monkeypatch, rng):
 
 
 def test_fifty_feature_counts_share_five_programs_on_small_data():
-    buckets = {sktoynet._engine._programs.feature_bucket(n, n_rows=500) for n in range(1, 51)}
+    buckets = {sktoynet._engine._keys.feature_bucket(n, n_rows=500) for n in range(1, 51)}
     assert buckets == {2, 8, 16, 32, 64}  # 1 and 2 features (the toy problems) share one
 
 
 def test_three_to_eight_classes_share_one_program():
-    buckets = {sktoynet._engine._programs.output_bucket(n) for n in range(3, 9)}
+    buckets = {sktoynet._engine._keys.output_bucket(n) for n in range(3, 9)}
     assert buckets == {8}
-    assert sktoynet._engine._programs.output_bucket(1) == 1  # two classes: one sigmoid unit
+    assert sktoynet._engine._keys.output_bucket(1) == 1  # two classes: one sigmoid unit
 
 
 def test_large_data_keeps_its_feature_count():
-    assert sktoynet._engine._programs.feature_bucket(5, n_rows=1_000_000) == 5
-    assert sktoynet._engine._programs.feature_bucket(50, n_rows=100_000) == 50
+    assert sktoynet._engine._keys.feature_bucket(5, n_rows=1_000_000) == 5
+    assert sktoynet._engine._keys.feature_bucket(50, n_rows=100_000) == 50
 
 
 def test_wide_rows_are_padded_to_a_small_bucket_and_narrow_ones_share_4096():
     """60 rows of 5,000 features were padded to 4,096 rows, for every fold: 3 GB."""
+    from sktoynet._engine._keys import MAX_PADDED_CELLS, MIN_ROW_BUCKET, ProgramKey, row_bucket
     from sktoynet._engine._network import NetworkSpec
-    from sktoynet._engine._programs import MAX_PADDED_CELLS, MIN_ROW_BUCKET, ProgramKey, row_bucket
 
     wide = ProgramKey.for_fit(NetworkSpec(5000, 8, 1, "tanh", 8), "adam", 60, 60, False)
     assert wide.rows(60) == 128 and wide.rows(129) == 256
@@ -175,8 +175,8 @@ def test_the_small_bucket_of_wide_rows_changes_no_result(rng, monkeypatch):
     y = (X[:, 0] > 0).astype(int)
     small = quiet_fit(ToyNetClassifier(**FAST_PARAMS), X, y)
     # Every row step allowed: the 4,096 rows of before.
-    monkeypatch.setattr(sktoynet._engine._programs, "MAX_PADDED_CELLS", 2**40)
-    assert sktoynet._engine._programs.row_bucket(60, 1000) == 4096
+    monkeypatch.setattr(sktoynet._engine._keys, "MAX_PADDED_CELLS", 2**40)
+    assert sktoynet._engine._keys.row_bucket(60, 1000) == 4096
     padded = quiet_fit(ToyNetClassifier(**FAST_PARAMS), X, y)
     np.testing.assert_array_equal(small.loss_curve_, padded.loss_curve_)
     for a, b in zip(small.coefs_, padded.coefs_, strict=True):

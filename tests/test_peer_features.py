@@ -9,11 +9,12 @@ from scipy.special import logsumexp
 from sklearn.exceptions import ConvergenceWarning
 
 from sktoynet import ToyNetClassifier, ToyNetClassifierCV
-from sktoynet import _programs as programs
+from sktoynet._engine import _programs as programs
 from sktoynet._engine._forward import predict_logits
 from sktoynet._engine._keras import backend_name
+from sktoynet._engine._keys import ProgramKey
 from sktoynet._engine._network import NetworkSpec, initial_stacked_weights, unstack_weights
-from sktoynet._engine._programs import ProgramKey, get_program
+from sktoynet._engine._programs import get_program
 from sktoynet._engine._training import epoch_batches, train_restarts
 
 

@@ -8,10 +8,12 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
-from sktoynet import ToyNetClassifier, _diagnostics, make_toynet
+from sktoynet import ToyNetClassifier, make_toynet
+from sktoynet._engine._keys import ProgramKey
 from sktoynet._engine._network import NetworkSpec, initial_stacked_weights
-from sktoynet._engine._programs import ProgramKey, get_program
+from sktoynet._engine._programs import get_program
 from sktoynet._engine._training import train_restarts
+from sktoynet._estimators import _diagnostics
 from sktoynet.datasets import make_three_bands, make_two_squares
 from sktoynet.exceptions import TrainingDivergedError, UnscaledInputWarning
 from tests._helpers import FAST_PARAMS, quiet_fit

@@ -17,7 +17,7 @@ from sktoynet._engine._epoch_loop import (
     training_objective,
     weighted_restart_losses,
 )
-from sktoynet._engine._programs import BaseProgram
+from sktoynet._engine._program_base import BaseProgram
 
 
 class JaxProgram(BaseProgram):

@@ -18,7 +18,7 @@ from sktoynet._engine._epoch_loop import (
     training_objective,
     weighted_restart_losses,
 )
-from sktoynet._engine._programs import BaseProgram, to_numpy
+from sktoynet._engine._program_base import BaseProgram, to_numpy
 
 
 class TensorFlowProgram(BaseProgram):

@@ -15,6 +15,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from sktoynet._engine._forward import HIDDEN_ACTIVATIONS, predict_logits
+from sktoynet._engine._keys import ProgramKey, is_known_optimizer
 from sktoynet._engine._memory import check_fit_fits_in_memory, is_out_of_memory, out_of_memory_error
 from sktoynet._engine._network import (
     NetworkSpec,
@@ -22,7 +23,7 @@ from sktoynet._engine._network import (
     initial_stacked_weights,
     unstack_weights,
 )
-from sktoynet._engine._programs import ProgramKey, forget_program, get_program, is_known_optimizer
+from sktoynet._engine._programs import forget_program, get_program
 from sktoynet._engine._training import train_restarts
 from sktoynet._estimators import _diagnostics
 from sktoynet._estimators._scikeras_base import ScikerasClassifierBase

@@ -13,6 +13,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from sktoynet._engine._keys import PER_MEMBER_OPTIMIZERS, ProgramKey, width_bucket
 from sktoynet._engine._memory import (
     estimate_fit_bytes,
     grid_too_large_error,
@@ -21,13 +22,7 @@ from sktoynet._engine._memory import (
     out_of_memory_error,
 )
 from sktoynet._engine._network import NetworkSpec, initial_stacked_weights
-from sktoynet._engine._programs import (
-    PER_MEMBER_OPTIMIZERS,
-    ProgramKey,
-    forget_program,
-    get_program,
-    width_bucket,
-)
+from sktoynet._engine._programs import forget_program, get_program
 from sktoynet._engine._training import train_restarts
 from sktoynet._estimators import _diagnostics
 from sktoynet._estimators._classifier import AUTO_BATCH_SIZE, ToyNetClassifier, copy_fit_state

@@ -28,13 +28,9 @@ from sktoynet.cli._datasets import (
     load_csv,
     load_named,
 )
+from sktoynet.cli._workers import kill_worker_processes, start_workers
 from sktoynet.comparison._data_summary import summarize
-from sktoynet.comparison._side_by_side import (
-    kill_worker_processes,
-    local_worker_processes,
-    start_workers,
-    tasks_while_waiting,
-)
+from sktoynet.comparison._side_by_side import local_worker_processes, tasks_while_waiting
 
 #: Where ``sktoynet compare`` writes its report unless told otherwise.
 DEFAULT_OUT = "sktoynet-report"

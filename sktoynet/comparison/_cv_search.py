@@ -17,7 +17,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import check_is_fitted
 
-from sktoynet._engine._programs import PER_MEMBER_OPTIMIZERS
+from sktoynet._engine._keys import PER_MEMBER_OPTIMIZERS
 from sktoynet._engine._training import EPOCHS_PER_CALL
 from sktoynet._estimators._classifier import ToyNetClassifier
 from sktoynet.comparison._out_of_fold import first_disjoint_splits

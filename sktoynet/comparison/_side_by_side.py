@@ -21,7 +21,6 @@ seconds) can be handed over :class:`Deferred`: it is built on its turn in
 this thread, once the other models' searches are under way.
 """
 
-import multiprocessing
 import os
 import signal
 import threading
@@ -174,49 +173,3 @@ def tasks_while_waiting():
         yield tasks
     finally:
         _waiting.tasks = previous
-
-
-def _import_the_peers():
-    import sklearn.linear_model  # noqa: F401
-    import sklearn.neural_network  # noqa: F401
-
-    import sktoynet.comparison._compare  # noqa: F401  (its search class is sent to the workers)
-
-
-def start_workers(n_workers):
-    """Start ``n_workers`` local worker processes in the background, the peers imported.
-
-    For a caller that is about to spend seconds importing TensorFlow: the
-    workers start meanwhile, and the first search finds them ready (joblib
-    reuses its worker processes, as long as they are asked for with the same
-    settings: :func:`worker_processes`). Returns the :class:`Background` doing it.
-    """
-    from joblib import Parallel, delayed
-
-    # The processes are spawned before this returns, so they inherit this
-    # process' stderr before TensorFlow's import drops it for a while.
-    with worker_processes():
-        imports = Parallel(n_jobs=n_workers, return_as="generator")(
-            delayed(_import_the_peers)() for _ in range(n_workers)
-        )
-    return Background(lambda stopping: list(imports))
-
-
-def kill_worker_processes():
-    """Kill this process's worker processes now, their fits in flight with them.
-
-    For ``sktoynet compare``, whose only child processes are joblib's
-    workers (a library must not call this), once its run is over:
-
-    - after Ctrl-C, the workers would finish their fits, and at exit joblib's
-      executor waits for every fit handed to it, however long, including
-      those of a search whose thread did not stop within
-      :meth:`Background.stop`'s timeout;
-    - after a complete run, the workers are idle, and ending them all at once
-      is quicker than the executor's shutdown at exit.
-    """
-    children = multiprocessing.active_children()
-    for child in children:
-        child.terminate()  # SIGTERM: loky's processes offer no kill()
-    for child in children:
-        child.join(timeout=5)
