@@ -12,7 +12,7 @@ from sklearn.utils.estimator_checks import (
 from sktoynet import ToyNetClassifier, ToyNetClassifierCV
 
 #: The checks fit on unscaled data for 20 epochs on purpose; the advice these two
-#: warnings give is tested where it matters (tests/test_training.py), not here.
+#: warnings give is tested where it matters (tests/engine/test_training.py), not here.
 pytestmark = [
     pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning"),
     pytest.mark.filterwarnings("ignore::sktoynet.exceptions.UnscaledInputWarning"),

@@ -9,7 +9,7 @@ each row's output depends on that row alone, to round-off far below what
 scikit-learn's invariance checks (``rtol=1e-7``) look at.
 
 Each hidden activation is written out to match the Keras function that
-trained the network (``tests/test_forward.py`` checks every one against
+trained the network (``tests/engine/test_forward.py`` checks every one against
 Keras).
 """
 

@@ -93,7 +93,7 @@ def row_bucket(n_rows, row_values=1):
 #: Optimizers whose step is proportional to the learning rate at a constant
 #: rate, so that a per-member program may run them at unit rate and scale each
 #: member's step by its own rate (``_epoch_loop.scaled_update``).
-#: ``tests/test_cv.py`` checks each against separate fits at each rate.
+#: ``tests/estimators/test_cv.py`` checks each against separate fits at each rate.
 PER_MEMBER_OPTIMIZERS = (
     "adam",
     "adamw",
