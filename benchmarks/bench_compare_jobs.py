@@ -23,7 +23,7 @@ from sklearn.datasets import load_breast_cancer
 
 from _common import interleaved_median_times, machine_description, print_table, quiet
 from sktoynet import compare
-from sktoynet.comparison._compare import default_models
+from sktoynet.comparison import default_models
 
 SCORE_COLUMNS = ["best_params", "mean_test_score", "std_test_score", "train_score"]
 

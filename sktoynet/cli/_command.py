@@ -350,8 +350,9 @@ def _load_problems(args, parser):
 def _compare(args, parser):
     from sklearn.metrics import get_scorer
 
-    from sktoynet.comparison._compare import check_scoring, check_target, compare, target_warnings
-    from sktoynet.comparison._compare import default_models_built_later as default_models
+    from sktoynet.comparison._checks import check_scoring, check_target, target_warnings
+    from sktoynet.comparison._compare import compare
+    from sktoynet.comparison._models import default_models_built_later as default_models
 
     problems = _load_problems(args, parser)
     get_scorer(args.scoring)  # an unknown name fails now, not after minutes of fitting
@@ -389,7 +390,8 @@ def _printable(text):
 
 def _long_run_warnings(args, problem):
     """A line when the default models may take over :data:`LONG_RUN_SECONDS` on ``problem``."""
-    from sktoynet.comparison._compare import DEFAULT_REPEATS, rough_duration
+    from sktoynet.comparison._compare import DEFAULT_REPEATS
+    from sktoynet.comparison._models import rough_duration
 
     repeats = DEFAULT_REPEATS if args.repeats is None else args.repeats
     seconds = rough_duration(len(problem.y), quick=args.quick, n_splits=args.cv, n_repeats=repeats)

@@ -6,12 +6,9 @@ the table says which model wins on the data and not which one was handled
 better.
 """
 
-from sktoynet.comparison._compare import (
-    ComparisonResult,
-    check_scoring,
-    check_target,
-    compare,
-    default_models,
-)
+from sktoynet.comparison._checks import check_scoring, check_target
+from sktoynet.comparison._compare import compare
+from sktoynet.comparison._models import default_models
+from sktoynet.comparison._result import ComparisonResult
 
 __all__ = ["ComparisonResult", "compare", "default_models", "check_target", "check_scoring"]

@@ -13,7 +13,7 @@ import pytest
 
 from sktoynet._report._safe_text import for_markdown
 from sktoynet.cli import main
-from sktoynet.comparison._compare import default_models
+from sktoynet.comparison import default_models
 from tests._helpers import COMMAND_MODELS
 
 matplotlib = pytest.importorskip("matplotlib")

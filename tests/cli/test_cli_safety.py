@@ -23,7 +23,7 @@ import pytest
 
 from sktoynet._report._folder import MANIFEST
 from sktoynet.cli import main
-from sktoynet.comparison._compare import default_models
+from sktoynet.comparison import default_models
 from tests._helpers import COMMAND_MODELS, REPO_ROOT
 
 pytest.importorskip("matplotlib")

@@ -145,7 +145,7 @@ def test_a_mixed_type_table_is_summarised(mixed_run):
 
 
 def test_a_kept_id_column_is_named_in_a_warning(tmp_path, monkeypatch):
-    from sktoynet.comparison._compare import default_models
+    from sktoynet.comparison import default_models
 
     def logistic_only(random_state=None, *, quick=False):
         return {"LogisticRegression": default_models(random_state)["LogisticRegression"]}

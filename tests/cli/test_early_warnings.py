@@ -15,7 +15,8 @@ import pytest
 from sktoynet._estimators import _diagnostics
 from sktoynet.cli import main
 from sktoynet.cli._datasets import DataError, load_csv
-from sktoynet.comparison._compare import check_scoring, compare, default_models, target_warnings
+from sktoynet.comparison import check_scoring, compare, default_models
+from sktoynet.comparison._checks import target_warnings
 from sktoynet.comparison._data_summary import summarize
 from tests._helpers import COMMAND_MODELS
 
@@ -178,7 +179,7 @@ def test_compare_refuses_a_binary_scorer_with_three_classes_before_fitting(monke
     def no_search(*args, **kwargs):
         raise AssertionError("the search started")
 
-    monkeypatch.setattr("sktoynet.comparison._compare._search_all", no_search)
+    monkeypatch.setattr("sktoynet.comparison._compare.search_all", no_search)
     X, y = np.random.RandomState(0).normal(size=(30, 2)), np.arange(30) % 3
     with pytest.raises(ValueError, match="scoring='roc_auc' cannot score the 3 classes"):
         compare(X, y, models=only_logistic_regression(), cv=3, scoring="roc_auc")

@@ -11,8 +11,8 @@ from sktoynet import make_toynet
 from sktoynet._report._render import verdict_lines
 from sktoynet._report._safe_text import for_markdown
 from sktoynet.cli import main
+from sktoynet.comparison import compare
 from sktoynet.comparison._baseline import judge_baseline, score_baseline
-from sktoynet.comparison._compare import compare
 from tests._helpers import FAST_PARAMS
 
 

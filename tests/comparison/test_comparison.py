@@ -15,13 +15,8 @@ from sklearn.preprocessing import StandardScaler
 
 import sktoynet
 from sktoynet import make_toynet
-from sktoynet.comparison._compare import (
-    TABLE_COLUMNS,
-    ComparisonResult,
-    check_target,
-    compare,
-    default_models,
-)
+from sktoynet.comparison import ComparisonResult, check_target, compare, default_models
+from sktoynet.comparison._compare import TABLE_COLUMNS
 from sktoynet.datasets import make_three_bands
 from tests._helpers import FAST_PARAMS, local_dask_backend
 
@@ -289,7 +284,7 @@ def test_two_jobs_give_the_same_table_as_one(two_squares, monkeypatch):
     X, y = two_squares
     serial = compare(X, y, models=small_models(), cv=3, random_state=0)
     bar = RecordingBar()
-    monkeypatch.setattr("sktoynet.comparison._compare._progress_bar", lambda *args: bar)
+    monkeypatch.setattr("sktoynet.comparison._run._progress_bar", lambda *args: bar)
     parallel = compare(X, y, models=small_models(), cv=3, random_state=0, n_jobs=2, progress=True)
     columns = ["best_params", "mean_test_score", "std_test_score", "train_score"]  # not times
     pd.testing.assert_frame_equal(parallel.table[columns], serial.table[columns])
@@ -351,7 +346,7 @@ def test_a_model_built_on_its_turn_gives_the_same_table(two_squares, monkeypatch
         totals.append(n_candidates * n_splits)
         return bar
 
-    monkeypatch.setattr("sktoynet.comparison._compare._progress_bar", progress_bar)
+    monkeypatch.setattr("sktoynet.comparison._run._progress_bar", progress_bar)
     models = built_on_its_turn(small_models(), "sktoynet", record)
     deferred = compare(X, y, models=models, cv=3, random_state=0, n_jobs=n_jobs, progress=True)
     # Side by side, it is built once the others' searches are under way.
@@ -377,7 +372,7 @@ def test_a_model_built_on_its_turn_gets_the_preprocessing_of_a_mixed_table():
 def test_the_commands_models_build_sktoynets_on_its_turn_as_default_models_do():
     from sklearn.model_selection import ParameterGrid
 
-    from sktoynet.comparison._compare import default_models_built_later
+    from sktoynet.comparison._models import default_models_built_later
     from sktoynet.comparison._side_by_side import Deferred
 
     for quick in (False, True):
@@ -433,7 +428,7 @@ def test_an_interrupt_in_this_process_stops_the_searches_in_the_workers(two_squa
     import threading
     import time
 
-    import sktoynet.comparison._compare as comparison
+    import sktoynet.comparison._run as comparison
 
     X, y = two_squares
     real_search_one = comparison._search_one
@@ -464,8 +459,8 @@ def test_an_interrupt_in_this_process_stops_the_searches_in_the_workers(two_squa
 def test_a_search_told_to_stop_during_its_last_fits_refits_nothing(two_squares):
     import threading
 
-    from sktoynet.comparison._compare import _ProgressGridSearchCV
     from sktoynet.comparison._search_base import SearchStopped
+    from sktoynet.comparison._searches import _ProgressGridSearchCV
 
     X, y = two_squares
     search = _ProgressGridSearchCV(logistic(), {"logisticregression__C": [0.1, 1.0]}, cv=3)
@@ -488,7 +483,7 @@ def test_a_model_told_to_stop_skips_its_next_steps(two_squares, monkeypatch):
     """Stopped before its search, or after it: no fit, no out-of-fold predictions."""
     import threading
 
-    import sktoynet.comparison._compare as comparison
+    import sktoynet.comparison._run as comparison
     from sktoynet.comparison._search_base import SearchStopped
 
     X, y = two_squares
@@ -503,7 +498,7 @@ def test_a_model_told_to_stop_skips_its_next_steps(two_squares, monkeypatch):
         comparison._search_one("LogisticRegression", search, X=X, y=y, splits=splits, labels=labels)
 
     def new_search():
-        search = comparison._make_search(
+        search = comparison.make_search(
             logistic(), {"logisticregression__C": [1.0]}, splits, "accuracy", None
         )
         search.stopping = threading.Event()
@@ -530,7 +525,7 @@ def test_a_model_told_to_stop_skips_its_next_steps(two_squares, monkeypatch):
 
 
 def test_with_jobs_every_candidate_and_fold_is_handed_over_at_once(two_squares):
-    from sktoynet.comparison._compare import _ProgressGridSearchCV
+    from sktoynet.comparison._searches import _ProgressGridSearchCV
 
     grid = {"logisticregression__C": [0.01, 0.1, 1.0, 10.0]}
     batches = []
@@ -676,7 +671,7 @@ def test_on_a_dask_cluster_the_grid_is_spread_and_counted(two_squares, monkeypat
     models = {"logistic": (logistic(), {"logisticregression__C": [0.01, 0.1, 1.0, 10.0]})}
     serial = compare(X, y, models=models, cv=3, random_state=0)
     bar = RecordingBar()
-    monkeypatch.setattr("sktoynet.comparison._compare._progress_bar", lambda *args: bar)
+    monkeypatch.setattr("sktoynet.comparison._run._progress_bar", lambda *args: bar)
     with local_dask_backend():
         spread = compare(X, y, models=models, cv=3, random_state=0, n_jobs=-1, progress=True)
     columns = ["best_params", "mean_test_score", "std_test_score", "train_score"]
@@ -692,8 +687,8 @@ def test_compare_and_the_command_line_import_neither_keras_nor_skrub():
     loaded = run_in_fresh_process(
         """
         import sys
-        import sktoynet.cli._command, sktoynet.comparison._compare
-        sktoynet.comparison._compare.default_models_built_later()  # the command's models, unbuilt
+        import sktoynet.cli._command, sktoynet.comparison._models
+        sktoynet.comparison._models.default_models_built_later()  # the command's models, unbuilt
         heavy = ("keras", "tensorflow", "jax", "skrub")
         print(sorted(name for name in heavy if name in sys.modules))
         """,
