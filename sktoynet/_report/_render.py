@@ -352,8 +352,7 @@ def _figures(section, new_figure):
         left, right = figure.subplots(1, 2)
         # A grid trained in one program (ToyNetClassifierCV) has one time for all
         # its fits: its right-hand map shows the log-loss that breaks ties instead.
-        times = np.asarray(cv_results["mean_fit_time"], dtype=float)
-        one_program = times.size > 1 and np.all(times == times[0])
+        one_program = model in result.trained_in_one_program_
         if one_program and "mean_test_neg_log_loss" in cv_results:
             right_score, right_title = "mean_test_neg_log_loss", "mean CV log-loss, negated"
             caption = (

@@ -43,6 +43,8 @@ class ToyNetCVSearch(ProgressCallbacks, GridSearchCV):
     once the grid is cross-validated, as compare's progress bar expects.
     """
 
+    trains_in_one_program = True
+
     @staticmethod
     def handles(estimator, param_grid):
         """Whether ``param_grid`` is exactly learning_rate x width of a final ToyNetClassifier."""

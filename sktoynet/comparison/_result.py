@@ -90,6 +90,15 @@ class ComparisonResult:
     _leaders: list = field(default_factory=list)
 
     @property
+    def trained_in_one_program_(self):
+        """The models whose whole grid trained in one compiled program (ToyNetClassifierCV).
+
+        Their fits have no times of their own: ``mean_fit_time`` is the
+        program's time, shared out evenly over the grid points and folds.
+        """
+        return [name for name, search in self.searches.items() if search.trains_in_one_program]
+
+    @property
     def cv_results_(self):
         """Each model's ``cv_results_``, a dict keyed by model name."""
         return {name: search.cv_results_ for name, search in self.searches.items()}

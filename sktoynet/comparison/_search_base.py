@@ -34,6 +34,10 @@ class ProgressCallbacks:
     on_search_done = None
     stopping = None
 
+    #: Whether the whole grid trains in one compiled program, so that its fits
+    #: have no times of their own (``mean_fit_time`` is the program's, shared out).
+    trains_in_one_program = False
+
     def check_stopping(self):
         """Raise :class:`SearchStopped` if the search has been told to stop.
 

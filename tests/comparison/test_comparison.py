@@ -818,3 +818,17 @@ def test_the_interval_of_an_accuracy_stops_at_1():
     row = result.table.loc["knn"]
     assert row["ci_high"] == 1.0
     assert 0 < row["ci_low"] < row["mean_test_score"] < 1
+
+
+def test_which_grids_trained_in_one_program_is_a_field_not_a_guess(three_bands_result):
+    # sktoynet's learning rate x width grid went to ToyNetClassifierCV; the report
+    # reads this field to show the log-loss instead of fit times shared out evenly.
+    assert three_bands_result.trained_in_one_program_ == ["sktoynet"]
+    times = three_bands_result.cv_results_["LogisticRegression"]["mean_fit_time"]
+    three_bands_result.searches["LogisticRegression"].cv_results_["mean_fit_time"] = (
+        np.full_like(times, times[0])  # equal times no longer make a grid "one program"
+    )
+    try:
+        assert three_bands_result.trained_in_one_program_ == ["sktoynet"]
+    finally:
+        three_bands_result.searches["LogisticRegression"].cv_results_["mean_fit_time"] = times
