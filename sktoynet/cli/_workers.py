@@ -55,3 +55,24 @@ def kill_worker_processes():
         child.terminate()  # SIGTERM: loky's processes offer no kill()
     for child in children:
         child.join(timeout=5)
+    _release_shared_memory()
+
+
+def _release_shared_memory():
+    """Let joblib's executor delete its memmapping folders now that its workers are gone.
+
+    joblib deletes a Parallel call's folder when the call ends, or at exit.
+    A search stopped midway (Ctrl-C, SIGTERM) never ends its call, and an
+    exit cut short by the grace period skips the handlers at exit: loky's
+    resource tracker then deletes the folder itself, with a warning about
+    "leaked folder objects" after the command's last line. The executor's
+    ``terminate(kill_workers=True)`` is joblib's own clean-up for killed
+    workers. ``loky.reusable_executor._executor`` is the executor joblib
+    reuses (None before the first parallel call); joblib has no public way
+    to reach it without making one.
+    """
+    from joblib.externals.loky import reusable_executor
+
+    executor = reusable_executor._executor
+    if executor is not None:
+        executor.terminate(kill_workers=True)

@@ -24,7 +24,7 @@ import time
 import pytest
 
 from tests._helpers import REPO_ROOT
-from tests.test_cli_safety import processes_left
+from tests.cli.test_cli_safety import processes_left
 
 pytest.importorskip("matplotlib")
 
