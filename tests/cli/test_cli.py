@@ -177,7 +177,7 @@ def test_a_problems_figures_are_drawn_while_the_next_problems_searches_run(
     import sktoynet._report._render as report
     import sktoynet.comparison._compare as comparison
 
-    monkeypatch.setattr(comparison, "default_models_built_later", only_logistic_regression)
+    monkeypatch.setattr(COMMAND_MODELS, only_logistic_regression)
     events = []
     compare, ahead = comparison.compare, report.write_figures_ahead
 
