@@ -142,7 +142,7 @@ def check_html(source, folder=None):
 
 def check_markdown(source):
     """Raw HTML escaped, Markdown syntax escaped: a viewer shows the payloads as text."""
-    from markdown_it import MarkdownIt  # a dependency of rich, which Keras requires
+    from markdown_it import MarkdownIt  # the test extra installs it
 
     assert not RAW_CONTROLS.search(source)
     assert "<" not in source
