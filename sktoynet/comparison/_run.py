@@ -7,6 +7,7 @@ from functools import partial
 import numpy as np
 from sklearn.model_selection import ParameterGrid
 
+from sktoynet._interrupt import interrupts_deferred
 from sktoynet._utils import compiles
 from sktoynet.comparison._out_of_fold import (
     class_tables,
@@ -56,29 +57,40 @@ def search_all(models, X, y, splits, scoring, n_jobs, progress):
         spec.n_candidates if isinstance(spec, Deferred) else len(ParameterGrid(spec[1]))
         for spec in models.values()
     )
-    bar = _progress_bar(n_candidates, len(splits)) if progress else None
-    labels = _BarLabels(bar, order=list(searches))
-    run = partial(_search_one, X=X, y=y, splits=splits, labels=labels)
-    background = None
-    extras = {}
-    # One warning context, opened here for both threads: catch_warnings is not
-    # thread-safe, so none of ours opens inside the searches. The filters are
-    # restored when this block ends (tested).
-    with expected_fit_warnings_hidden(), labels:
-        try:
-            if elsewhere:
-                background = Background(partial(_search_in_workers, elsewhere, searches, run))
-            for name in here:
-                if searches[name] is None:
-                    model = models[name].build()
-                    searches[name] = make_search(*model, splits, scoring, here_n_jobs)
-                extras[name] = run(name, searches[name])
-            if background is not None:
-                extras.update(background.result())
-        except BaseException:
-            if background is not None:
-                background.stop()
-            raise
+    bar = None
+    try:
+        # A signal while tqdm draws the bar is raised once the bar exists, so the bar is
+        # always cleared below, before the command's last line (not later, by the
+        # garbage collector).
+        with interrupts_deferred():
+            bar = _progress_bar(n_candidates, len(splits)) if progress else None
+        labels = _BarLabels(bar, order=list(searches))
+        run = partial(_search_one, X=X, y=y, splits=splits, labels=labels)
+        background = None
+        extras = {}
+        # One warning context, opened here for both threads: catch_warnings is not
+        # thread-safe, so none of ours opens inside the searches. The filters are
+        # restored when this block ends (tested).
+        with expected_fit_warnings_hidden():
+            try:
+                if elsewhere:
+                    background = Background(
+                        partial(_search_in_workers, elsewhere, searches, run)
+                    )
+                for name in here:
+                    if searches[name] is None:
+                        model = models[name].build()
+                        searches[name] = make_search(*model, splits, scoring, here_n_jobs)
+                    extras[name] = run(name, searches[name])
+                if background is not None:
+                    extras.update(background.result())
+            except BaseException:
+                if background is not None:
+                    background.stop()
+                raise
+    finally:
+        if bar is not None:
+            bar.close()
     return searches, {name: extras[name] for name in searches}
 
 
@@ -143,13 +155,6 @@ class _BarLabels:
         self.order = order  # the models, in the order they are shown
         self.stages = {}
         self._lock = threading.Lock()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.close()
 
     def start(self, name, search, n_splits):
         """Show ``name`` as searched; return the FitCounter the search reports to."""

@@ -205,10 +205,12 @@ def processes_left(group, grace=10.0):
     "stage, pattern, not_reached, extra_args",
     [
         # By default the net trains here while the others' fits run in worker processes.
-        ("side-by-side search", rb"sktoynet \+ \S+:\s+\d+%", "writing the report", ()),
+        # On a loaded machine the others may be done before the net starts (building it
+        # imports TensorFlow): the stage is the net's search either way.
+        ("side-by-side search", rb"sktoynet( \+ \S+)?:\s+\d+%", "writing the report", ()),
         (
             "side-by-side search, Ctrl-C in a terminal",
-            rb"sktoynet \+ \S+:\s+\d+%",
+            rb"sktoynet( \+ \S+)?:\s+\d+%",
             "writing the report",
             ("--terminal",),
         ),
