@@ -29,6 +29,8 @@ import threading
 from collections import OrderedDict
 
 from sktoynet._engine._keras import import_keras
+from sktoynet._engine._memory import is_out_of_memory, out_of_memory_error
+from sktoynet._engine._training import train_restarts
 
 keras = import_keras()
 
@@ -55,6 +57,27 @@ def get_program(key):
         while len(_PROGRAMS) > PROGRAM_CACHE_SIZE:
             _PROGRAMS.popitem(last=False)
         return program
+
+
+def train_on_program(key, X, y, w, *, estimator, **options):
+    """``(outcome, program)``: :func:`train_restarts` on the compiled program of ``key``.
+
+    The engine's one out-of-memory handler: a backend's out-of-memory error
+    (TensorFlow's, JAX's or NumPy's) drops the program from the cache, so that
+    its memory can be released, and becomes the MemoryError of
+    :func:`~sktoynet._engine._memory.out_of_memory_error`, which names
+    ``estimator``'s parameters; any other error passes as it is. ``options``
+    go to :func:`train_restarts`.
+    """
+    program = get_program(key)
+    try:
+        outcome = train_restarts(program, X, y, w, **options)
+    except Exception as error:
+        if not is_out_of_memory(error):
+            raise
+        forget_program(key)
+        raise out_of_memory_error(estimator, X.shape[0], X.shape[1]) from None
+    return outcome, program
 
 
 def forget_program(key):

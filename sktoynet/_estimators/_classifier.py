@@ -16,15 +16,14 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 
 from sktoynet._engine._forward import HIDDEN_ACTIVATIONS, predict_logits
 from sktoynet._engine._keys import ProgramKey, is_known_optimizer
-from sktoynet._engine._memory import check_fit_fits_in_memory, is_out_of_memory, out_of_memory_error
+from sktoynet._engine._memory import check_fit_fits_in_memory
 from sktoynet._engine._network import (
     NetworkSpec,
     build_network,
     initial_stacked_weights,
     unstack_weights,
 )
-from sktoynet._engine._programs import forget_program, get_program
-from sktoynet._engine._training import train_restarts
+from sktoynet._engine._programs import train_on_program
 from sktoynet._estimators import _diagnostics
 from sktoynet._estimators._scikeras_base import ScikerasClassifierBase
 from sktoynet._estimators._validation import (
@@ -531,7 +530,7 @@ class ToyNetClassifier(ScikerasClassifierBase):
             )
 
     def _train(self, spec, X, y, w, *, initial_weights, epochs, rng, optimizer_state=None, **kw):
-        """Run ``train_restarts`` on the program of ``spec``: ``(outcome, program)``.
+        """Train on the program of ``spec`` (see ``train_on_program``): ``(outcome, program)``.
 
         ``kw`` goes to ``train_restarts`` (``validation``, ``report_epoch``).
         """
@@ -544,29 +543,22 @@ class ToyNetClassifier(ScikerasClassifierBase):
             with_validation=kw.get("validation") is not None,
         )
         check_fit_fits_in_memory(self, key, X.shape[0], X.shape[1])
-        program = get_program(key)
-        try:
-            outcome = train_restarts(
-                program,
-                X,
-                y,
-                w,
-                initial_weights=initial_weights,
-                learning_rate=float(self.learning_rate),
-                epochs=epochs,
-                tol=self.tol,
-                n_iter_no_change=self.n_iter_no_change,
-                rng=rng,
-                alpha=float(self.alpha),
-                optimizer_state=optimizer_state,
-                **kw,
-            )
-        except Exception as error:
-            if not is_out_of_memory(error):
-                raise
-            forget_program(key)  # let the backend release what the program holds
-            raise out_of_memory_error(self, X.shape[0], X.shape[1]) from None
-        return outcome, program
+        return train_on_program(
+            key,
+            X,
+            y,
+            w,
+            estimator=self,
+            initial_weights=initial_weights,
+            learning_rate=float(self.learning_rate),
+            epochs=epochs,
+            tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
+            rng=rng,
+            alpha=float(self.alpha),
+            optimizer_state=optimizer_state,
+            **kw,
+        )
 
     def _checked_fit_data(self, X, y, sample_weight):
         """Forget the previous fit and check the data: ``X, y, classes, y_encoded, weights``.

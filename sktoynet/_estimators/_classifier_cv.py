@@ -17,13 +17,10 @@ from sktoynet._engine._keys import PER_MEMBER_OPTIMIZERS, ProgramKey, width_buck
 from sktoynet._engine._memory import (
     estimate_fit_bytes,
     grid_too_large_error,
-    is_out_of_memory,
     members_per_chunk,
-    out_of_memory_error,
 )
 from sktoynet._engine._network import NetworkSpec, initial_stacked_weights
-from sktoynet._engine._programs import forget_program, get_program
-from sktoynet._engine._training import train_restarts
+from sktoynet._engine._programs import train_on_program
 from sktoynet._estimators import _diagnostics
 from sktoynet._estimators._classifier import AUTO_BATCH_SIZE, ToyNetClassifier, copy_fit_state
 from sktoynet._estimators._grid_ties import best_index
@@ -574,29 +571,24 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
             if self.early_stopping:
                 validation = (X, y_encoded, validation_weights[:, fit_of_member])
             started = time.perf_counter()
-            try:
-                grouped = train_restarts(
-                    get_program(key),
-                    X,
-                    y_encoded,
-                    fit_weights[:, fit_of_member],
-                    initial_weights=[weights[order] for weights in chunk_starts],
-                    learning_rate=rates,
-                    epochs=self.epochs,
-                    tol=self.tol,
-                    n_iter_no_change=self.n_iter_no_change,
-                    rng=np.random.RandomState(batch_seed),
-                    validation=validation,
-                    report_epoch=self._print_epoch if self.verbose else None,
-                    groups=point_of_member * n_fits + fit_of_member,
-                    member_widths=widths,
-                    alpha=float(self.alpha),
-                )
-            except Exception as error:
-                if not is_out_of_memory(error):
-                    raise
-                forget_program(key)
-                raise out_of_memory_error(self, *X.shape) from None
+            grouped, _ = train_on_program(
+                key,
+                X,
+                y_encoded,
+                fit_weights[:, fit_of_member],
+                estimator=self,
+                initial_weights=[weights[order] for weights in chunk_starts],
+                learning_rate=rates,
+                epochs=self.epochs,
+                tol=self.tol,
+                n_iter_no_change=self.n_iter_no_change,
+                rng=np.random.RandomState(batch_seed),
+                validation=validation,
+                report_epoch=self._print_epoch if self.verbose else None,
+                groups=point_of_member * n_fits + fit_of_member,
+                member_widths=widths,
+                alpha=float(self.alpha),
+            )
             fit_time += time.perf_counter() - started
             for offset, point in enumerate(chunk_points):
                 width = points[point]["width"]

@@ -9,6 +9,7 @@ import pytest
 
 import sktoynet._engine._keys
 import sktoynet._engine._memory
+import sktoynet._engine._programs
 import sktoynet._estimators._classifier
 from sktoynet import ToyNetClassifier
 from tests._helpers import FAST_PARAMS, quiet_fit
@@ -22,7 +23,7 @@ def test_a_fit_too_large_for_memory_is_refused_before_anything_is_built(
     def no_program(key):
         raise AssertionError("the size guard must refuse the fit before building a program")
 
-    monkeypatch.setattr(sktoynet._estimators._classifier, "get_program", no_program)
+    monkeypatch.setattr(sktoynet._engine._programs, "get_program", no_program)
     estimator = ToyNetClassifier(width=10**7, random_state=0)
     with pytest.raises(ValueError) as excinfo:
         estimator.fit(X, y)
@@ -88,12 +89,12 @@ def test_running_out_of_memory_is_a_clear_memory_error_and_changes_nothing(
     estimator = quiet_fit(ToyNetClassifier(**FAST_PARAMS), X, y)
     before = estimator.predict_proba(X)
     forgotten = []
-    monkeypatch.setattr(sktoynet._estimators._classifier, "forget_program", forgotten.append)
+    monkeypatch.setattr(sktoynet._engine._programs, "forget_program", forgotten.append)
 
     def out_of_memory(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr(sktoynet._estimators._classifier, "train_restarts", out_of_memory)
+    monkeypatch.setattr(sktoynet._engine._programs, "train_restarts", out_of_memory)
     estimator.set_params(width=64)
     with pytest.raises(MemoryError) as excinfo:
         estimator.fit(X, y)
@@ -111,7 +112,7 @@ def test_other_errors_during_training_are_not_called_memory_errors(scaled_two_sq
     def broken(*args, **kwargs):
         raise RuntimeError("something else")
 
-    monkeypatch.setattr(sktoynet._estimators._classifier, "train_restarts", broken)
+    monkeypatch.setattr(sktoynet._engine._programs, "train_restarts", broken)
     with pytest.raises(RuntimeError, match="something else"):
         ToyNetClassifier(**FAST_PARAMS).fit(X, y)
 

@@ -16,7 +16,7 @@ from sktoynet import (
     make_toynet,
     make_toynet_cv,
 )
-from sktoynet._engine import _memory, _program_base
+from sktoynet._engine import _memory, _program_base, _programs
 from sktoynet._engine._keys import PER_MEMBER_OPTIMIZERS, ProgramKey
 from sktoynet._engine._network import NetworkSpec, initial_stacked_weights
 from sktoynet._engine._programs import forget_program, get_program
@@ -290,9 +290,9 @@ def test_grid_too_large_for_memory_is_trained_in_chunks(moons, monkeypatch):
     # Room for a little more than one grid point (4 fits x 2 restarts).
     monkeypatch.setattr(_memory, "available_bytes", lambda: int(1.3 * one_point / 0.8))
     calls = []
-    real = _classifier_cv.train_restarts
+    real = _programs.train_restarts
     monkeypatch.setattr(
-        _classifier_cv,
+        _programs,
         "train_restarts",
         lambda *args, **kwargs: calls.append(kwargs["groups"].size) or real(*args, **kwargs),
     )
