@@ -234,7 +234,11 @@ _positive = _int_at_least(1)
 
 
 def _one_character(text):
-    """An argparse type: one character (``\\t`` or ``tab`` for a tab), as pandas' C parser takes."""
+    """An argparse type: one character, as pandas' C parser takes.
+
+    ``\\t`` (what ``--sep '\\t'`` passes: a backslash and a t) and ``tab`` mean a tab;
+    the command's spelling is read here alone.
+    """
     character = {"\\t": "\t", "tab": "\t"}.get(text, text)
     if len(character) != 1:
         raise argparse.ArgumentTypeError(
@@ -368,7 +372,7 @@ def _compare(args, parser):
     folder = None if args.no_report else ReportFolder(args.out)
     for problem in problems:
         for line in problem.warnings:
-            warning = _printable(f"{problem.title}: {line}")
+            warning = for_terminal(f"{problem.title}: {line}")
             print(f"sktoynet: warning: {warning}", file=sys.stderr, flush=True)
     n_workers = local_worker_processes(args.n_jobs)
     if n_workers:
@@ -381,11 +385,6 @@ def _compare(args, parser):
     finally:
         if folder is not None:
             folder.discard()
-
-
-def _printable(text):
-    """``text`` with control characters escaped: a file name must not drive the terminal."""
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
 def _long_run_warnings(args, problem):

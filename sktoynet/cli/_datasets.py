@@ -203,7 +203,6 @@ def load_csv(path, target, *, drop=(), sep=",", decimal="."):
     """
     path = Path(path)
     shown = repr(str(path))
-    sep = {"\\t": "\t", "tab": "\t"}.get(sep, sep)  # "--sep '\t'" arrives as backslash, t
     if not path.exists():
         raise DataError(f"no such file: {shown}")
     if path.is_dir():
