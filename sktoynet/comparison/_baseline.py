@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sktoynet._utils import plain_value
+from sktoynet.comparison._checks import MULTICLASS_SCORERS
 from sktoynet.comparison._verdict import ALPHA, corrected_ttest, holm
 
 #: Below this share of the rows for the rarest class, accuracy gets a hint.
@@ -88,8 +89,8 @@ class Baseline:
 def score_baseline(y, splits, scoring):
     """The baseline's label and per-split scores: ``DummyClassifier("prior")`` on ``splits``.
 
-    The features are never looked at, so any table will do; a broken
-    ``scoring`` (a binary score on more classes, say) raises here, in
+    The features are never looked at, so any table will do. Scored on the
+    real splits, a ``scoring`` that fails on them raises here, in
     milliseconds, before any model is fitted.
     """
     from sklearn.dummy import DummyClassifier
@@ -135,7 +136,7 @@ def imbalance_hint(y, scoring):
     if share >= RARE_CLASS_SHARE:
         return None
     rarest = labels[np.argmin(counts)]
-    auc = "roc_auc" if labels.size == 2 else "roc_auc_ovr"
+    auc = "roc_auc" if labels.size == 2 else MULTICLASS_SCORERS["roc_auc"]
     return (
         f"the rarest class, {_label(rarest)}, has {share:.1%} of the rows: accuracy "
         "mostly rewards predicting the frequent classes; compare with scoring="

@@ -215,7 +215,8 @@ def compare(
             stacklevel=2,
         )
     splits = list(cv.split(X, y))  # drawn once: every model gets exactly these
-    # Scored first: it takes milliseconds, and a scorer the data cannot take fails now.
+    # Before the searches: it takes milliseconds, and a scorer that fails on these very
+    # splits (check_scoring tried a stand-in only) fails before any fit.
     baseline_label, baseline_scores = score_baseline(y, splits, scoring)
     # A fold's encoded table is cached for all the grid points and models, until we return.
     caching = tempfile.TemporaryDirectory(prefix="sktoynet-cache-") if preprocessed else None
