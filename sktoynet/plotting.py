@@ -4,7 +4,6 @@ matplotlib is an optional dependency (``pip install "sktoynet[plot]"``); it is
 imported when a figure is drawn, not when this module is imported.
 """
 
-import unicodedata
 import warnings
 from contextlib import contextmanager
 
@@ -12,6 +11,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.pipeline import Pipeline
 from sklearn.utils.metaestimators import available_if
+
+from sktoynet._safe_text import for_figure
 
 __all__ = ["plot_decision_boundary", "plot_score_heatmap", "plot_loss_curves"]
 
@@ -26,15 +27,6 @@ MAX_GRID_ELEMENTS = 2**22
 #: Keyword of every matplotlib text drawn from data: shown as written. With
 #: mathtext, a ``$`` in a column name or a label fails the drawing.
 _LITERAL = {"parse_math": False}
-
-
-def _literal(text):
-    """``text`` for a figure: control characters dropped (a tab as a space, newlines kept).
-
-    Fonts have no glyph for them, and matplotlib warns about each one.
-    """
-    text = str(text).replace("\t", " ")
-    return "".join(c for c in text if c == "\n" or unicodedata.category(c) != "Cc")
 
 
 @contextmanager
@@ -57,7 +49,7 @@ def _legend(ax, handles, labels, **kwargs):
     """
     legend = ax.legend(handles, ["-"] * len(handles), **kwargs)
     for text, label in zip(legend.get_texts(), labels, strict=True):
-        text.set_text(_literal(label))
+        text.set_text(for_figure(label))
         text.set_parse_math(False)
     legend.get_title().set_parse_math(False)
     return legend
@@ -170,7 +162,7 @@ def plot_decision_boundary(
     else:
         _plot_projection(estimator, X, y, classes, ax, grid_resolution, n_features)
     if title is not None:
-        ax.set_title(_literal(title), **_LITERAL)
+        ax.set_title(for_figure(title), **_LITERAL)
     return ax
 
 
@@ -192,7 +184,7 @@ def _scatter_classes(ax, X0, X1, y, classes, colors):
                 color=color,
                 edgecolor="black",
                 linewidth=0.4,
-                label=_literal(label),
+                label=for_figure(label),
             )
         )
     _legend(ax, handles, classes, title="class", loc="best", fontsize="small", framealpha=0.8)
@@ -218,7 +210,7 @@ def _plot_line(estimator, X, y, classes, name, ax, grid_resolution):
         )
         ax.axhline(0.5, color="gray", linestyle=":", linewidth=1)
         levels = [0.0, 1.0]
-        ax.set_ylabel(_literal(f"predicted probability of class {classes[1]}"), **_LITERAL)
+        ax.set_ylabel(for_figure(f"predicted probability of class {classes[1]}"), **_LITERAL)
     else:
         for i, (label, color) in enumerate(zip(classes, colors, strict=True)):
             handles += ax.plot(
@@ -240,7 +232,7 @@ def _plot_line(estimator, X, y, classes, name, ax, grid_resolution):
             )
         )
     ax.set_ylim(-0.1, 1.1)
-    ax.set_xlabel(_literal(name), **_LITERAL)
+    ax.set_xlabel(for_figure(name), **_LITERAL)
     _legend(
         ax,
         handles,
@@ -279,12 +271,12 @@ def _plot_plane(estimator, X, y, classes, ax, grid_resolution, names):
         ax=ax,
         **kwargs,
     )
-    ax.set_xlabel(_literal(names[0]), **_LITERAL)
-    ax.set_ylabel(_literal(names[1]), **_LITERAL)
+    ax.set_xlabel(for_figure(names[0]), **_LITERAL)
+    ax.set_ylabel(for_figure(names[1]), **_LITERAL)
     if len(classes) == 2:
         colors = [display.surface_.cmap(0.15), display.surface_.cmap(0.85)]
         colorbar = ax.figure.colorbar(display.surface_, ax=ax)
-        colorbar.set_label(_literal(f"P(class {classes[1]})"), **_LITERAL)
+        colorbar.set_label(for_figure(f"P(class {classes[1]})"), **_LITERAL)
     X = np.asarray(X, dtype=float)
     _scatter_classes(ax, X[:, 0], X[:, 1], y, classes, colors)
 
@@ -479,11 +471,11 @@ def plot_score_heatmap(
         values, cmap="viridis", vmin=min(low, high - 0.05), vmax=high, aspect="auto", origin="lower"
     )
     colorbar = ax.figure.colorbar(image, ax=ax)
-    colorbar.set_label(_literal(score.replace("_", " ")), **_LITERAL)
-    ax.set_xticks(range(values.shape[1]), [_literal(v) for v in table.columns], **_LITERAL)
-    ax.set_yticks(range(values.shape[0]), [_literal(v) for v in table.index], **_LITERAL)
-    ax.set_xlabel(_literal(columns), **_LITERAL)
-    ax.set_ylabel(_literal(rows), **_LITERAL)
+    colorbar.set_label(for_figure(score.replace("_", " ")), **_LITERAL)
+    ax.set_xticks(range(values.shape[1]), [for_figure(v) for v in table.columns], **_LITERAL)
+    ax.set_yticks(range(values.shape[0]), [for_figure(v) for v in table.index], **_LITERAL)
+    ax.set_xlabel(for_figure(columns), **_LITERAL)
+    ax.set_ylabel(for_figure(rows), **_LITERAL)
     midpoint = (image.norm.vmin + image.norm.vmax) / 2
     for (i, j), value in np.ndenumerate(values):
         if np.isfinite(value):
@@ -496,7 +488,7 @@ def plot_score_heatmap(
                 color="black" if value > midpoint else "white",
             )
     if title is not None:
-        ax.set_title(_literal(title), **_LITERAL)
+        ax.set_title(for_figure(title), **_LITERAL)
     return ax
 
 
@@ -585,5 +577,5 @@ def plot_loss_curves(estimator, *, ax=None, title=None):
     ax.legend(handles, labels, loc="upper right", fontsize="small")
     ax.grid(True, alpha=0.3)
     if title is not None:
-        ax.set_title(_literal(title), **_LITERAL)
+        ax.set_title(for_figure(title), **_LITERAL)
     return ax

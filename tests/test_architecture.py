@@ -10,7 +10,7 @@ one. The layers, from the top (see docs/architecture.rst):
   the scikit-learn estimators. Neither imports the other;
 - ``_engine``: networks and the compiled training programs;
 - the shared modules at the top of the package (``datasets``, ``plotting``,
-  ``exceptions``, ``_utils``, ``_interrupt``, ``_versions``), which import
+  ``exceptions``, ``_utils``, ``_safe_text``, ``_interrupt``, ``_versions``), which import
   none of the layers.
 
 ``sktoynet/__init__.py`` and ``__main__.py`` stand above them all.

@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sktoynet._report._safe_text import (
+from sktoynet._report._sections import Problem, Section
+from sktoynet._safe_text import (
     file_stem,
     file_stems,
     for_html,
@@ -22,7 +23,6 @@ from sktoynet._report._safe_text import (
     html_table,
     neutralise_csv_frame,
 )
-from sktoynet._report._sections import Problem, Section
 from sktoynet._utils import format_p, is_toynet, short_params
 from sktoynet.plotting import INSTALL_HINT
 

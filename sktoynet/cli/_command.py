@@ -19,7 +19,7 @@ from functools import partial
 
 from sktoynet._interrupt import STOP_SIGNALS, Interrupted, interrupts_stop_the_run
 from sktoynet._report._folder import MANIFEST, ReportFolder
-from sktoynet._report._safe_text import for_terminal
+from sktoynet._safe_text import for_terminal
 from sktoynet._versions import __version__
 from sktoynet.cli._datasets import (
     DEFAULT_DATASETS,

@@ -12,8 +12,8 @@ import pandas as pd
 from pandas._libs.parsers import STR_NA_VALUES  # the strings read_csv takes for missing
 from sklearn import datasets as sk_datasets
 
-from sktoynet._report._safe_text import file_stem
 from sktoynet._report._sections import Problem
+from sktoynet._safe_text import file_stem
 from sktoynet.comparison._data_summary import check_finite
 from sktoynet.datasets import make_three_bands, make_two_squares
 

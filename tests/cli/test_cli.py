@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sktoynet._report._safe_text import for_markdown
+from sktoynet._safe_text import for_markdown
 from sktoynet.cli import main
 from sktoynet.comparison import default_models
 from tests._helpers import COMMAND_MODELS

@@ -9,7 +9,7 @@ from sklearn.preprocessing import StandardScaler
 
 from sktoynet import make_toynet
 from sktoynet._report._render import verdict_lines
-from sktoynet._report._safe_text import for_markdown
+from sktoynet._safe_text import for_markdown
 from sktoynet.cli import main
 from sktoynet.comparison import compare
 from sktoynet.comparison._baseline import judge_baseline, score_baseline

@@ -24,7 +24,7 @@ from sklearn.preprocessing import StandardScaler
 
 from sktoynet import compare, make_toynet
 from sktoynet._report._folder import MANIFEST
-from sktoynet._report._safe_text import CSV_FORMULA_STARTS, MAX_STEM_BYTES, file_stem, file_stems
+from sktoynet._safe_text import CSV_FORMULA_STARTS, MAX_STEM_BYTES, file_stem, file_stems
 from sktoynet.cli import main
 from sktoynet.comparison import default_models
 from tests._helpers import COMMAND_MODELS, FAST_PARAMS

@@ -17,7 +17,12 @@ rules live in one place:
   a formula get a leading ``'`` (OWASP's advice); numbers stay numbers;
 - :func:`file_stem` and :func:`file_stems`: letters, digits, ``_``, ``-``
   and ``.``, at most :data:`MAX_STEM_BYTES`, cut names told apart by a hash;
-- :func:`for_url`: a relative link, percent-encoded and HTML-escaped.
+- :func:`for_url`: a relative link, percent-encoded and HTML-escaped;
+- :func:`for_figure`: text drawn in a matplotlib figure, control characters
+  dropped (the figures draw it with ``parse_math=False``, so ``$`` is literal).
+
+A shared module, below every layer: the command, the report and the figures
+(:mod:`sktoynet.plotting`) all use it.
 """
 
 import hashlib
@@ -85,6 +90,15 @@ def for_terminal(text):
 def strip_controls(text):
     """``text`` without control characters, except tab, newline and carriage return."""
     return _CONTROLS.sub("", str(text))
+
+
+def for_figure(text):
+    """``text`` for a figure: control characters dropped (a tab as a space, newlines kept).
+
+    Fonts have no glyph for them, and matplotlib warns about each one.
+    """
+    text = str(text).replace("\t", " ")
+    return "".join(c for c in text if c == "\n" or unicodedata.category(c) != "Cc")
 
 
 def for_html(text):
@@ -159,7 +173,6 @@ def neutralise_csv_frame(frame):
 
 def _map_text(frame, function):
     """A copy of ``frame`` with ``function`` applied to the strings of its labels and cells."""
-
     def on_strings(value):
         return function(value) if isinstance(value, str) else value
 
