@@ -15,7 +15,7 @@ def _import_the_peers():
     import sklearn.linear_model  # noqa: F401
     import sklearn.neural_network  # noqa: F401
 
-    import sktoynet.comparison._compare  # noqa: F401  (its search class is sent to the workers)
+    import sktoynet.comparison._searches  # noqa: F401  (its search class is sent to the workers)
 
 
 def start_workers(n_workers):
