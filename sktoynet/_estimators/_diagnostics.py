@@ -71,13 +71,11 @@ def learning_rate_too_high(loss_curve, learning_rate):
     return learning_rate >= LARGE_LEARNING_RATE or rose
 
 
-def warn_if_collapsed(
-    predicted, y, classes, *, learning_rate, epochs, width, loss_curve, X=None
-):
+def warn_if_collapsed(predicted, y, classes, *, X, learning_rate, epochs, width, loss_curve):
     """Warn when every training row gets the same class while y has several.
 
-    The advice follows the data, then the loss: when every feature of ``X``
-    is constant, nothing can separate the classes and no setting helps;
+    The advice follows the data ``X`` (the training rows), then the loss:
+    when every feature is constant, nothing can separate the classes and no setting helps;
     after a loss that rose, or with a very large learning rate, the steps
     overshoot and a lower rate is the fix; otherwise training stalled, and a
     higher rate, more epochs or more units help.
@@ -87,7 +85,7 @@ def warn_if_collapsed(
         return
     share = float(np.mean(y == predicted_classes[0]))
     label = classes[predicted_classes[0] : predicted_classes[0] + 1].tolist()[0]
-    if X is not None and len(X) and np.all(np.ptp(X, axis=0) == 0):
+    if np.all(np.ptp(X, axis=0) == 0):
         advice = (
             "Every feature has the same value on all samples: they carry no information "
             "about the class, and no learning rate, epochs or width can change that."
