@@ -16,6 +16,7 @@ __all__ = [
     "compare",
     "to_keras",
     "save_keras",
+    "set_compilation_cache",
     "__version__",
 ]
 
@@ -27,6 +28,7 @@ _LAZY = {
     "compare": "sktoynet.comparison",
     "to_keras": "sktoynet._estimators._export",
     "save_keras": "sktoynet._estimators._export",
+    "set_compilation_cache": "sktoynet._engine._compilation_cache",
 }
 
 
