@@ -32,6 +32,18 @@ def test_importing_sktoynet_and_naming_its_objects_loads_nothing_heavy():
     assert loaded_after(code) == "[]"
 
 
+def test_the_version_is_read_only_when_asked():
+    code = """
+    import sys
+    import sktoynet
+    assert "sktoynet._versions" not in sys.modules  # importlib.metadata is not free
+    from sktoynet import __version__
+    assert __version__ == sktoynet.__version__ == sys.modules["sktoynet._versions"].__version__
+    print(__version__.count("."))
+    """
+    assert run_python(textwrap.dedent(code)).stdout.split() == ["2"]
+
+
 def test_the_commands_start_loads_nothing_heavy():
     code = """
     import contextlib, io, sys
