@@ -6,8 +6,6 @@ time :class:`ToyNetClassifier` is used.
 
 from importlib import import_module
 
-from sktoynet._versions import __version__
-
 __all__ = [
     "ToyNetClassifier",
     "ToyNetClassifierCV",
@@ -16,6 +14,7 @@ __all__ = [
     "compare",
     "to_keras",
     "save_keras",
+    "set_compilation_cache",
     "__version__",
 ]
 
@@ -27,6 +26,10 @@ _LAZY = {
     "compare": "sktoynet.comparison",
     "to_keras": "sktoynet._estimators._export",
     "save_keras": "sktoynet._estimators._export",
+    "set_compilation_cache": "sktoynet._engine._compilation_cache",
+    # Reading the installed version imports importlib.metadata, most of the
+    # package's own import time: only when asked.
+    "__version__": "sktoynet._versions",
 }
 
 

@@ -20,14 +20,23 @@ logger too (failures still raise Python exceptions).
 
 Worker processes (joblib, dask) inherit the variable from a parent that
 sktoynet quieted; a marker variable tells them it was not the user's choice.
+
+Once Keras is imported, and before any program compiles, the compilation
+cache the user asked for (``_compilation_cache``) is set up for its backend.
 """
 
 import logging
 import os
 import sys
+import threading
 from contextlib import contextmanager
 
+from sktoynet._engine._compilation_cache import configure_backend
+
 _QUIETED_BY_SKTOYNET = "SKTOYNET_QUIETED_TF"
+
+_configured = threading.Event()  # the compilation cache is set up for the backend
+_configuring = threading.Lock()
 
 
 def _user_log_level():
@@ -141,7 +150,13 @@ def import_keras():
     if "keras" not in sys.modules:
         with quiet_framework_import():
             import keras  # noqa: F401
-    return sys.modules["keras"]
+    keras = sys.modules["keras"]
+    if not _configured.is_set():
+        with _configuring:  # once, before any program of this process compiles
+            if not _configured.is_set():
+                configure_backend(keras.backend.backend())
+                _configured.set()
+    return keras
 
 
 def backend_name():

@@ -14,13 +14,81 @@ inheritance: ``ClassifierMixin`` is resolved before scikeras' classes and
 sktoynet goes through this class, so scikeras could be replaced here alone.
 """
 
+import sys
+import threading
+from contextlib import contextmanager
+
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.metaestimators import available_if
 
-from sktoynet._engine._keras import quiet_framework_import
+from sktoynet._engine._keras import import_keras, quiet_framework_import
 
-with quiet_framework_import():  # scikeras imports Keras (and TensorFlow) at import time
-    from scikeras.wrappers import KerasClassifier
+
+class _TensorFlowRefused:
+    """Meta path finder that refuses ``tensorflow`` to one thread's imports.
+
+    See :func:`_without_tensorflow` for why and when it is installed.
+    """
+
+    def __init__(self, thread_id):
+        self._thread_id = thread_id
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "tensorflow" and threading.get_ident() == self._thread_id:
+            raise ModuleNotFoundError("No module named 'tensorflow'", name=name)
+        return None  # not ours: the next finder looks for it
+
+
+@contextmanager
+def _without_tensorflow():
+    """Make ``import tensorflow`` fail in this thread only, for the duration.
+
+    Why. scikeras 0.13 imports TensorFlow at import time, in
+    ``scikeras/utils/random_state.py``, inside ``try: import tensorflow ...
+    except ImportError``, only to seed TensorFlow in scikeras' own ``fit``
+    (``tensorflow_random_state``). sktoynet never calls it: its estimators
+    define their own ``fit``, and a backend other than TensorFlow has its own
+    random numbers anyway. On the JAX backend that import alone costs several
+    seconds and most of the process' memory. With it refused, scikeras takes
+    its own ``except ImportError`` branch (seeding Python and NumPy only), the
+    path it takes on any machine without TensorFlow.
+
+    Why it is safe.
+
+    - Only used when TensorFlow is not imported yet once Keras is: on the
+      TensorFlow backend Keras has imported it, and a finder is never asked
+      for a module already in ``sys.modules``, so nothing changes there.
+    - Only this thread is refused: the finder compares the thread's id, so
+      another thread that imports TensorFlow meanwhile gets it as usual (a
+      process-wide ``sys.modules["tensorflow"] = None`` would fail it). If
+      another thread is in the middle of importing TensorFlow, this thread
+      waits on that module's import lock and scikeras gets TensorFlow, as
+      before this change.
+    - Nothing else is loaded meanwhile: the context covers the import of
+      scikeras alone, which this module makes once (Python's import lock on
+      this module makes a second thread wait for the first).
+    - The finder is inserted first in ``sys.meta_path`` and, afterwards,
+      ``sys.meta_path`` is rebound to a copy without it rather than edited
+      in place: another thread in the middle of a lookup keeps iterating
+      over the list it started with and skips no finder.
+    - A later ``import tensorflow`` works normally; only scikeras keeps its
+      TensorFlow-free seeding, which nothing in sktoynet uses.
+    """
+    finder = _TensorFlowRefused(threading.get_ident())
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path = [entry for entry in sys.meta_path if entry is not finder]
+
+
+import_keras()
+with quiet_framework_import():  # Keras is imported, but scikeras may import TensorFlow
+    if "tensorflow" in sys.modules:  # the TensorFlow backend
+        from scikeras.wrappers import KerasClassifier
+    else:
+        with _without_tensorflow():
+            from scikeras.wrappers import KerasClassifier
 
 
 def _not_supported(estimator):
