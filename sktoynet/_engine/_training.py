@@ -158,7 +158,38 @@ class StoppingRule:
 RACE_FIRST_CHECKPOINT = 25
 
 
+#: The race drops restarts only while its leader makes clear progress: its
+#: loss at a checkpoint at least this share lower than at half as many epochs.
+#: On a plateau (moons at learning rate 0.01: every restart near 0.35 for 100
+#: epochs, then some escape to 0.15-0.25) the restarts are close and which
+#: one escapes first is chance, so none is dropped there.
+RACE_MIN_PROGRESS = 0.2
+
+
+#: Moving members to a smaller program (reading and assigning weights and
+#: optimizer state, binding the data again) costs more than it saves on toy
+#: data (``benchmarks/bench_speed.py``, section 3). It is done only when the
+#: members it removes would have done at least this many multiply-adds in
+#: the next chunk of epochs (rows x width x (features + outputs) each).
+MIN_COMPACTION_WORK = 2**26
+
+
 RESTART_MODES = ("race", "all")
+
+
+def leader_progress(curves, racers):
+    """``1 - best loss now / best loss at half as many epochs`` among ``racers``.
+
+    ``curves`` holds the losses of every epoch so far, ``(epochs, members)``;
+    0 when there is no finite loss to compare.
+    """
+    then = curves[max(len(curves) // 2 - 1, 0), racers]
+    now = curves[-1, racers]
+    if not (np.isfinite(then).any() and np.isfinite(now).any()):
+        return 0.0
+    best_then = float(np.min(then[np.isfinite(then)]))
+    best_now = float(np.min(now[np.isfinite(now)]))
+    return 1.0 - best_now / best_then if best_then > 0 else 0.0
 
 
 def race_losers(values, *, higher_is_better, ties=None):
@@ -273,16 +304,20 @@ class _Seats:
 
         return spread(losses), None if scores is None else spread(scores)
 
-    def compact(self, training, program_for):
-        """Move the ``training`` members to a smaller program if one fits; whether it did.
+    def compact(self, training, program_for, epochs_per_call):
+        """Move the ``training`` members to a smaller program if it pays; whether it did.
 
         Their weights and optimizer state are carried exactly: Adam's moments
         (and every state of ``PER_MEMBER_OPTIMIZERS``) are per weight, so
-        cutting the member axis changes nothing.
+        cutting the member axis changes nothing. It pays when the members it
+        removes would do :data:`MIN_COMPACTION_WORK` in the next chunk.
         """
         current = self.program
         size = member_bucket(max(int(training.sum()), 1))
-        if program_for is None or size >= current.key.spec.n_init:
+        spec = current.key.spec
+        member_work = self.data[0].shape[0] * spec.width * (spec.n_features + spec.n_outputs)
+        saved = (spec.n_init - size) * member_work * epochs_per_call
+        if program_for is None or size >= spec.n_init or saved < MIN_COMPACTION_WORK:
             return False
         key = current.key.with_members(size)
         if key is None:
@@ -334,16 +369,18 @@ def train_restarts(
     while the others train on. It then returns a :class:`GroupedOutcome`.
 
     ``restarts="race"`` races the restarts of each group: at each checkpoint
-    (:data:`RACE_FIRST_CHECKPOINT`, then twice as far each time) the worse
-    half (see :func:`race_losers`), by their last epoch's training loss or
-    with validation by their best validation score, stop training
+    (:data:`RACE_FIRST_CHECKPOINT`, then twice as far each time) where the
+    group's leader makes clear progress (:data:`RACE_MIN_PROGRESS`), the
+    worse half (see :func:`race_losers`), by their last epoch's training
+    loss or with validation by their best validation score, stop training
     and keep the weights they had (their best ones with validation); their
     curves are NaN from then on and ``trained_epochs`` says when they
     stopped. The stopping rule of a group watches its restarts still racing.
     ``restarts="all"`` trains every restart until its group stops.
 
     With ``program_for`` (``_programs.get_program``), the members that stop
-    leave the program after each chunk: the others move to the program of
+    leave the program after a chunk when that saves enough work (see
+    :data:`MIN_COMPACTION_WORK`): the others move to the program of
     ``program.key.with_members(member_bucket(n))``, weights and optimizer
     state exactly. Programs with blocks cannot be cut; there the members that
     stop stay, frozen (a per-member program) or training unrecorded.
@@ -432,9 +469,12 @@ def train_restarts(
 
             leaving = training & converged[groups]
             if restarts == "race" and done >= next_checkpoint:
+                curves = np.concatenate(loss_chunks)
                 for index in np.flatnonzero(~converged):
                     racers = np.flatnonzero(members_of[index] & training)
-                    if validation is None:
+                    if leader_progress(curves, racers) < RACE_MIN_PROGRESS:
+                        lost = np.flatnonzero(~np.isfinite(losses[-1, racers]))  # diverged
+                    elif validation is None:
                         lost = race_losers(losses[-1, racers], higher_is_better=False)
                     else:
                         lost = race_losers(
@@ -448,7 +488,7 @@ def train_restarts(
                 trained_epochs[leaving] = done
                 training &= ~leaving
                 if done < epochs and not converged.all():
-                    seats.compact(training, program_for)
+                    seats.compact(training, program_for, epochs_per_call)
 
         seats.read_weights(final_weights, training)
         trained_epochs[training] = done

@@ -11,10 +11,16 @@ from sklearn.datasets import make_moons
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sktoynet import ToyNetClassifier, make_toynet
+from sktoynet._engine import _training
 from sktoynet._engine._keys import ProgramKey
 from sktoynet._engine._network import NetworkSpec, initial_stacked_weights
 from sktoynet._engine._programs import get_program
-from sktoynet._engine._training import RACE_FIRST_CHECKPOINT, race_losers, train_restarts
+from sktoynet._engine._training import (
+    RACE_FIRST_CHECKPOINT,
+    leader_progress,
+    race_losers,
+    train_restarts,
+)
 from sktoynet.datasets import make_three_bands
 
 
@@ -30,6 +36,27 @@ def test_equal_validation_scores_are_ranked_by_their_training_loss():
     scores = [0.9, 0.9, 0.8, 0.9]
     losses = [0.2, 0.1, 0.05, 0.3]
     np.testing.assert_array_equal(race_losers(scores, higher_is_better=True, ties=losses), [2, 3])
+
+
+def test_the_leader_progress_compares_with_half_as_many_epochs():
+    curves = np.array([[0.8, 0.9], [0.5, 0.7], [0.45, 0.6], [0.4, np.nan]])
+    assert leader_progress(curves, [0, 1]) == pytest.approx(1 - 0.4 / 0.5)
+    assert leader_progress(np.full((4, 2), np.nan), [0, 1]) == 0.0
+
+
+def test_no_restart_is_dropped_on_a_plateau():
+    # Moons at learning rate 0.01: every restart sits near 0.35 for 100
+    # epochs, then some escape. Halving on the plateau dropped the restart
+    # that ended best (0.22 against 0.33).
+    X, y = make_moons(300, noise=0.3, random_state=0)
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    params = {"learning_rate": 0.01, "epochs": 300, "n_init": 4, "random_state": 0}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        race = make_toynet(**params).fit(X[:200], y[:200])[-1]
+        full = make_toynet(restarts="all", **params).fit(X[:200], y[:200])[-1]
+    assert race.init_epochs_.min() > 100
+    assert race.best_init_ == full.best_init_
 
 
 def _fit(restarts, **params):
@@ -88,7 +115,7 @@ def _race(X, y, program_for, n_init=8, epochs=120):
         y,
         np.ones(len(y), dtype=np.float32),
         initial_weights=initial_stacked_weights(spec, np.random.RandomState(0)),
-        learning_rate=0.02,
+        learning_rate=0.1,
         epochs=epochs,
         tol=0.0,
         n_iter_no_change=1000,
@@ -98,8 +125,9 @@ def _race(X, y, program_for, n_init=8, epochs=120):
     )
 
 
-def test_survivors_move_to_smaller_programs_with_their_weights_and_adam_state():
-    X, y = make_moons(150, noise=0.3, random_state=0)
+def test_survivors_move_to_smaller_programs_with_their_weights_and_adam_state(monkeypatch):
+    monkeypatch.setattr(_training, "MIN_COMPACTION_WORK", 0)  # compact even toy data
+    X, y = make_moons(150, noise=0.05, random_state=0)
     X, y = X.astype(np.float32), y.astype(np.int32)
     moved = _race(X, y, program_for=get_program)
     stayed = _race(X, y, program_for=None)  # every restart stays in the 8-member program
@@ -116,7 +144,17 @@ def test_survivors_move_to_smaller_programs_with_their_weights_and_adam_state():
     assert moved.member_optimizer_state(winner) is not None
 
 
-def test_groups_race_among_their_own_members():
+def test_toy_data_stays_in_its_program():
+    # Moving costs more than the removed members' work on 150 rows x 4 units.
+    X, y = make_moons(150, noise=0.05, random_state=0)
+    outcome = _race(X.astype(np.float32), y.astype(np.int32), program_for=get_program)
+    assert outcome.program.key.spec.n_init == 8
+    assert outcome.finished.sum() == 1
+
+
+def test_groups_race_among_their_own_members(monkeypatch):
+    monkeypatch.setattr(_training, "MIN_COMPACTION_WORK", 0)
+    monkeypatch.setattr(_training, "RACE_MIN_PROGRESS", 0.0)  # race on any progress
     X, y = make_moons(80, noise=0.2, random_state=0)
     X, y = X.astype(np.float32), y.astype(np.int32)
     spec = NetworkSpec(2, 4, 1, "tanh", 8)
@@ -138,6 +176,8 @@ def test_groups_race_among_their_own_members():
         restarts="race",
         program_for=get_program,
     )
+    at_first_checkpoint = outcome.loss_curves[RACE_FIRST_CHECKPOINT - 1]
+    assert at_first_checkpoint[:4].max() < at_first_checkpoint[4:].min()
     for group in (0, 1):
         np.testing.assert_array_equal(
             np.sort(outcome.trained_epochs[4 * group : 4 * group + 4]), [25, 25, 50, 60]

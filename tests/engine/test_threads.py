@@ -29,7 +29,9 @@ COMPARE_THREADS_WITH_SEQUENCE = """
     from sklearn.datasets import make_moons
 
     from sktoynet import make_toynet
+    from sktoynet._engine import _training
 
+    _training.MIN_COMPACTION_WORK = MIN_WORK  # 0: racing fits move on toy data too
     warnings.simplefilter("ignore")
     datasets = [make_moons(120, noise=0.25, random_state=seed) for seed in range(8)]
 
@@ -49,8 +51,9 @@ COMPARE_THREADS_WITH_SEQUENCE = """
 """
 
 
-def _largest_differences(env, n_init=2, epochs=40):
+def _largest_differences(env, n_init=2, epochs=40, min_work=2**26):
     script = COMPARE_THREADS_WITH_SEQUENCE.replace("N_INIT", str(n_init))
+    script = script.replace("MIN_WORK", str(min_work))
     completed = run_python(script.replace("EPOCHS", str(epochs)), env={**os.environ, **env})
     return json.loads(completed.stdout.strip().splitlines()[-1])["differences"]
 
@@ -66,7 +69,8 @@ def test_same_shape_fits_in_threads_equal_fits_in_turn(backend):
 def test_racing_fits_in_threads_equal_fits_in_turn(backend):
     # 8 racing restarts move to programs of 4, 2 and 1 members (after epochs
     # 25, 50, 100), which other threads' fits use at the same time.
-    differences = _largest_differences({"KERAS_BACKEND": backend}, n_init=8, epochs=120)
+    env = {"KERAS_BACKEND": backend}
+    differences = _largest_differences(env, n_init=8, epochs=120, min_work=0)
     assert len(differences) == 8
     assert max(differences) == 0.0
 
