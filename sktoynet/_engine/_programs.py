@@ -39,7 +39,7 @@ keras = import_keras()
 
 
 #: Programs kept alive at once; beyond it the least recently used is dropped.
-#: A racing fit of 8 restarts uses up to 4 (8, 4, 2 and 1 members).
+#: A racing fit of 8 restarts uses up to 3 (8, 4 and 2 members).
 PROGRAM_CACHE_SIZE = 32
 
 

@@ -174,6 +174,13 @@ RACE_MIN_PROGRESS = 0.2
 MIN_COMPACTION_WORK = 2**26
 
 
+#: The race stops halving at this many restarts: the best two train to the
+#: end. On spirals (bench_reliability.py) a single survivor was often not
+#: the restart that ended best, and its stopping rule, watching one noisy
+#: curve instead of a mean, stopped it 100 epochs earlier than "all" did.
+RACE_MIN_SURVIVORS = 2
+
+
 RESTART_MODES = ("race", "all")
 
 
@@ -198,9 +205,10 @@ def race_losers(values, *, higher_is_better, ties=None):
     ``values`` holds one number per restart still racing: its training loss,
     or with ``higher_is_better`` its best validation score (then ``ties``,
     the training losses, orders equal scores). The restarts are ranked and
-    the worse half is dropped (the better ``ceil(n / 2)`` race on), as in
-    successive halving; a restart that diverged (a non-finite value) is
-    always dropped. So 8 restarts become 4, 2 and 1 at three checkpoints.
+    the worse half is dropped (the better ``ceil(n / 2)`` race on, and at
+    least :data:`RACE_MIN_SURVIVORS`), as in successive halving; a restart
+    that diverged (a non-finite value) is always dropped. So 8 restarts
+    become 4 and then 2 at two checkpoints.
     """
     values = np.asarray(values, dtype=np.float64)
     finite = np.isfinite(values)
@@ -209,7 +217,8 @@ def race_losers(values, *, higher_is_better, ties=None):
     signed = np.where(finite, values if higher_is_better else -values, -np.inf)
     ties = np.zeros(values.size) if ties is None else np.nan_to_num(ties, nan=np.inf)
     order = np.lexsort((ties, -signed))  # the best first, the diverged last
-    n_kept = -(-int(finite.sum()) // 2)
+    n_finite = int(finite.sum())
+    n_kept = max(-(-n_finite // 2), min(RACE_MIN_SURVIVORS, n_finite))
     dropped = np.zeros(values.size, dtype=bool)
     dropped[order[n_kept:]] = True
     return np.flatnonzero(dropped)

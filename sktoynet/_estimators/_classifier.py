@@ -133,14 +133,14 @@ class ToyNetClassifier(ScikerasClassifierBase):
         the best validation score) is kept.
     restarts : {"race", "all"}, default="race"
         How the ``n_init`` restarts train. "race": as a race, in the spirit
-        of successive halving; at epochs 25, 50, 100, 200, ... the restarts
-        that are clearly behind stop (at most the worse half, and only those
-        whose training loss is over 10 % above the leader's, or with
-        ``early_stopping`` whose best validation accuracy is 0.02 and two
-        validation rows below the leader's), and they no longer cost any
-        computation. "all": every restart trains until training stops. The
-        kept network is the best of the restarts that finished. See
-        :ref:`racing-restarts`.
+        of successive halving; at epochs 25, 50, 100, ..., while the best
+        restart's loss is still falling clearly (20 % lower than at half as
+        many epochs), the worse half by training loss (with
+        ``early_stopping``, by best validation accuracy) stops, down to two
+        restarts that train to the end; restarts that stopped cost no more
+        computation on data large enough for it to matter. "all": every
+        restart trains until training stops. The kept network is the best
+        of the restarts that finished. See :ref:`racing-restarts`.
     tol : float, default=1e-4
         Tolerance of the stopping rule: training stops when the loss (or the
         validation score) has not improved by at least ``tol`` for
