@@ -205,7 +205,7 @@ class ToyNetClassifier(ScikerasClassifierBase):
     init_epochs_ : ndarray of shape (n_init,)
         Epochs each restart trained: ``n_iter_``, or fewer for a restart
         that the race dropped.
-    init_loss_curves_ : ndarray of shape (n_iter_, n_init)
+    init_loss_curves_ : ndarray of shape (`n_iter_`, n_init)
         Training loss of each restart at each epoch (of the last call, for
         ``partial_fit``); NaN after the epoch where the race dropped it.
     validation_scores_ : list of float
