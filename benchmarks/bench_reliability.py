@@ -29,7 +29,13 @@ With ``--alpha A`` the two sktoynet models of part 3 get the L2 penalty
 instead (the evidence for the default ``alpha``; run it with 0 for the
 matching baseline).
 
-Run: python benchmarks/bench_reliability.py [--part 3] [--alpha A]
+With ``--restarts both``, parts 1 and 3 fit each sktoynet model twice in the
+same run, racing its restarts (``restarts="race"``, the default) and training
+them all (``restarts="all"``, the behaviour before racing), and part 3's
+table goes to docs/benchmark_results/reliability-restarts.csv. A success is
+then measured against the best of all six models.
+
+Run: python benchmarks/bench_reliability.py [--part 3] [--alpha A] [--restarts both]
 """
 
 import argparse
@@ -84,10 +90,24 @@ def seed_sweep(name, make_model):
     return np.array(scores), warned
 
 
-def part_one():
+def restart_modes(restarts):
+    """``{label suffix: extra parameters}`` of the sktoynet models for ``--restarts``."""
+    if restarts == "both":
+        return {', restarts="race"': {"restarts": "race"}, ', restarts="all"': {"restarts": "all"}}
+    return {"": {} if restarts is None else {"restarts": restarts}}
+
+
+def part_one(restarts=None):
+    models = {}
+    for suffix, extra in restart_modes(restarts).items():
+        models[f"make_toynet({suffix.lstrip(', ')}) defaults"] = lambda r, extra=extra: make_toynet(
+            random_state=r, **extra
+        )
+        models[f"make_toynet(width=2{suffix})"] = lambda r, extra=extra: make_toynet(
+            width=2, random_state=r, **extra
+        )
     models = {
-        "make_toynet() defaults": lambda r: make_toynet(random_state=r),
-        "make_toynet(width=2)": lambda r: make_toynet(width=2, random_state=r),
+        **models,
         "LogisticRegression": lambda r: make_pipeline(StandardScaler(), LogisticRegression()),
         "MLPClassifier((2,), logistic, lbfgs)": lambda r: make_pipeline(
             StandardScaler(),
@@ -173,16 +193,24 @@ EVIDENCE_PROBLEMS = {
     "breast cancer": lambda r: load_breast_cancer(return_X_y=True),
 }
 
-def evidence_models(alpha=None):
-    """The four models of part 3, the sktoynet ones with ``alpha`` when it is given."""
-    extra, label = ({}, "") if alpha is None else ({"alpha": alpha}, f"alpha={alpha:g}")
-    return {
-        f"make_toynet({label})": lambda r: make_toynet(random_state=r, **extra),
-        f"make_toynet(width=2{', ' * bool(label)}{label})": lambda r: make_toynet(
-            width=2, random_state=r, **extra
-        ),
-        **PEER_MODELS,
-    }
+
+def evidence_models(alpha=None, restarts=None):
+    """The models of part 3, the sktoynet ones with ``alpha`` when it is given.
+
+    With ``restarts="both"`` each sktoynet model comes twice: racing and "all".
+    """
+    models = {}
+    for suffix, mode in restart_modes(restarts).items():
+        extra, label = ({}, "") if alpha is None else ({"alpha": alpha}, f"alpha={alpha:g}")
+        extra = {**extra, **mode}
+        label = f"{label}{suffix}".lstrip(", ")
+        models[f"make_toynet({label})"] = lambda r, extra=extra: make_toynet(
+            random_state=r, **extra
+        )
+        models[f"make_toynet(width=2{', ' * bool(label)}{label})"] = lambda r, extra=extra: (
+            make_toynet(width=2, random_state=r, **extra)
+        )
+    return {**models, **PEER_MODELS}
 
 
 PEER_MODELS = {
@@ -198,11 +226,13 @@ SUCCESS_MARGIN = 0.01
 RELIABILITY_CSV = Path(__file__).resolve().parents[1] / "docs/benchmark_results/reliability.csv"
 
 
-def part_three(alpha=None):
-    models = evidence_models(alpha)
+def part_three(alpha=None, restarts=None):
+    models = evidence_models(alpha, restarts)
     output = RELIABILITY_CSV
     if alpha is not None:
         output = RELIABILITY_CSV.with_name(f"reliability-alpha-{alpha:g}.csv")
+    elif restarts == "both":
+        output = RELIABILITY_CSV.with_name("reliability-restarts.csv")
     rows = []
     for problem, make_data in EVIDENCE_PROBLEMS.items():
         accuracies = {model: [] for model in models}
@@ -260,9 +290,18 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", type=int, choices=[1, 2, 3], help="run one part only")
     parser.add_argument("--alpha", type=float, help="L2 penalty of sktoynet's models in part 3")
+    parser.add_argument(
+        "--restarts",
+        choices=["race", "all", "both"],
+        help="how sktoynet's models train their restarts in parts 1 and 3 (both: each twice)",
+    )
     args = parser.parse_args()
     print(f"Machine: {machine_description()}\n")
-    parts = (part_one, part_two, lambda: part_three(args.alpha))
+    parts = (
+        lambda: part_one(args.restarts),
+        part_two,
+        lambda: part_three(args.alpha, args.restarts),
+    )
     for number, part in enumerate(parts, start=1):
         if args.part in (None, number):
             part()

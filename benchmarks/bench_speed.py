@@ -7,12 +7,14 @@ Sections (each prints a table):
    same network, epochs and batch size;
 2. the grid learning_rate {1e-3, 1e-2, 1e-1} x width {2, 4, 8}, cv=5, on
    make_two_squares, against MLPClassifier, LogisticRegression and plain scikeras;
-3. the cost of restarts: n_init=8 against n_init=1;
+3. the cost of restarts: n_init=8, racing (the default) and all trained,
+   against n_init=1, on the toy problems and for one fit of
+   make_toynet(width=64, learning_rate=0.001) on digits;
 4. growth with data: make_two_squares(n_samples=10_000 ... 1_000_000), fit time
    and peak memory (each size in a fresh process);
 5. many fits in one process: 100 consecutive fits, time and resident memory.
 
-Run: python benchmarks/bench_speed.py [--skip-scikeras-grid]
+Run: python benchmarks/bench_speed.py [--skip-scikeras-grid] [--restarts-only]
 (KERAS_BACKEND=jax python benchmarks/bench_speed.py for the JAX backend.)
 """
 
@@ -180,26 +182,78 @@ def section_grid(skip_scikeras):
     print()
 
 
+def digits_problem():
+    from sklearn.datasets import load_digits
+
+    return load_digits(return_X_y=True)
+
+
+#: One fit of this model on digits, n_init=8 (racing or not) against n_init=1.
+DIGITS_MODEL = {"width": 64, "learning_rate": 0.001}
+
+
 def section_restarts(repeats):
     rounds = 3 * repeats
     print(
-        f"## 3. cost of restarts: n_init=8 against n_init=1 "
-        f"(median of {rounds}, the two taking turns)\n"
+        f"## 3. cost of restarts: n_init=8 (racing, and all trained) against n_init=1 "
+        f"(median of {rounds}, the three taking turns)\n"
     )
+    variants = {
+        "n_init=1": {"n_init": 1},
+        'n_init=8, restarts="race"': {"restarts": "race"},
+        'n_init=8, restarts="all"': {"restarts": "all"},
+    }
     rows = []
     for name, load in PROBLEMS.items():
         X, y = load()
         runs = {}
-        for n_init in (1, 8):
+        for label, params in variants.items():
             # A fixed number of epochs, so that the stopping rule does not blur the cost.
-            model = make_toynet(n_init=n_init, epochs=100, tol=0.0, random_state=0)
+            model = make_toynet(**params, epochs=100, tol=0.0, random_state=0)
             quiet(model.fit, X, y)  # compile
-            runs[n_init] = fit_predict(model, X, y)
+            runs[label] = fit_predict(model, X, y)
         timings = interleaved_median_times(runs, rounds)
-        rows.append(
-            [name, f"{timings[1]:.3f} s", f"{timings[8]:.3f} s", f"{timings[8] / timings[1]:.2f}x"]
-        )
-    print_table(["problem (100 epochs)", "n_init=1", "n_init=8", "ratio"], rows)
+        rows.append(restart_row(f"{name} (100 epochs)", timings, None))
+    X, y = digits_problem()
+    runs, epochs, first_fit = {}, {}, {}
+    # First fits in this order: "all" compiles the 8-member program, the race
+    # then the 4-, 2- and 1-member ones, and n_init=1 finds its program compiled.
+    for label in ('n_init=8, restarts="all"', 'n_init=8, restarts="race"', "n_init=1"):
+        model = make_toynet(**DIGITS_MODEL, **variants[label], random_state=0)
+        start = time.perf_counter()
+        fitted = quiet(model.fit, X, y)
+        first_fit[label] = time.perf_counter() - start
+        epochs[label] = fitted[-1].n_iter_
+        runs[label] = fit_predict(model, X, y)
+    timings = interleaved_median_times({label: runs[label] for label in variants}, repeats)
+    rows.append(restart_row("digits, make_toynet(width=64, learning_rate=0.001)", timings, epochs))
+    print_table(
+        [
+            "problem",
+            "n_init=1",
+            "n_init=8, race",
+            "n_init=8, all",
+            "race / n_init=1",
+            "all / n_init=1",
+            "race / all",
+        ],
+        rows,
+    )
+    print("First fit on digits, compilation included (in this order, one process):\n")
+    print_table(
+        ["model", "first fit", "epochs"],
+        [[label, f"{seconds:.2f} s", epochs[label]] for label, seconds in first_fit.items()],
+    )
+
+
+def restart_row(problem, timings, epochs):
+    one, race, every = (timings[label] for label in timings)
+    cells = [f"{one:.3f} s", f"{race:.3f} s", f"{every:.3f} s"]
+    if epochs is not None:
+        cells = [
+            f"{cell} ({epochs[label]} ep.)" for cell, label in zip(cells, timings, strict=True)
+        ]
+    return [problem, *cells, f"{race / one:.2f}x", f"{every / one:.2f}x", f"{race / every:.2f}x"]
 
 
 def peak_rss_mb():
@@ -326,12 +380,18 @@ def main():
         help="skip the slow plain-scikeras grid (about 5 minutes)",
     )
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument(
+        "--restarts-only", action="store_true", help="run section 3 (the cost of restarts) only"
+    )
     parser.add_argument("--child-growth", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_growth:
         child_growth(args.child_growth)
         return
     print(f"Machine: {machine_description()}\n")
+    if args.restarts_only:
+        section_restarts(args.repeats)
+        return
     section_default_fit(args.repeats)
     section_grid(args.skip_scikeras_grid)
     section_restarts(args.repeats)

@@ -107,7 +107,44 @@ fig.tight_layout()
 
 model = make_toynet(width=2, hidden_activation="logistic", random_state=3).fit(X, y)
 net = model[-1]
-print("final loss of each start:", np.round(net.init_losses_, 3))
+print("last loss of each start:", np.round(net.init_losses_, 3))
 print("kept start:", net.best_init_, "| accuracy:", model.score(X, y))
+
+# %%
+# The race between the starts
+# ---------------------------
+#
+# The eight starts do not all train to the end: they race (``restarts="race"``,
+# the default). At epochs 25, 50, 100, ... the worse half by training loss
+# stops, while the best start's loss is still falling clearly, so 8 starts
+# become 4 and then 2, which train to the end; on larger data the ones that
+# stopped leave the compiled program and cost nothing more. ``init_loss_curves_`` holds every
+# start's curve, which ends where it was dropped (marked ×), and
+# ``init_epochs_`` how long each trained. The starts stuck in a local minimum
+# are far behind at the first checkpoint already.
+
+model = make_toynet(width=2, random_state=0).fit(X, y)
+net = model[-1]
+print("epochs each start trained:", net.init_epochs_)
+fig, ax = plt.subplots(figsize=(8, 3.6))
+epochs = np.arange(1, net.n_iter_ + 1)
+for start in range(net.n_init):
+    kept = start == net.best_init_
+    (line,) = ax.plot(
+        epochs,
+        net.init_loss_curves_[:, start],
+        linewidth=2.5 if kept else 1.2,
+        label=f"start {start}" + (" (kept)" if kept else ""),
+    )
+    if not kept:
+        ax.plot(net.init_epochs_[start], net.init_losses_[start], "x", color=line.get_color())
+for checkpoint in (25, 50):
+    ax.axvline(checkpoint, color="grey", linestyle=":", linewidth=1)
+ax.set_yscale("log")
+ax.set_xlabel("epoch")
+ax.set_ylabel("training loss")
+ax.set_title("make_toynet(width=2) on three bands: eight starts racing")
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
+fig.tight_layout()
 
 plt.show()

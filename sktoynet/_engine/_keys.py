@@ -143,6 +143,19 @@ class ProgramKey:
             per_member=per_member,
         )
 
+    def with_members(self, n_members):
+        """The key of this program with ``n_members`` members, or None for one with blocks.
+
+        Racing restarts and stopped groups leave a program after each chunk of
+        epochs (see ``_training.train_restarts``); the survivors continue on a
+        program of a power of two members, so that a fit compiles at most one
+        program per power of two. A program with blocks (grid points by width,
+        members by input view) cannot be cut that way.
+        """
+        if self.spec.blocks:
+            return None
+        return replace(self, spec=replace(self.spec, n_init=int(n_members)))
+
     def rows(self, n_rows):
         """The rows this program pads ``n_rows`` rows of data to (see :func:`row_bucket`)."""
         return row_bucket(n_rows, _row_values(self.spec))

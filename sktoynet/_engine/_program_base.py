@@ -218,24 +218,27 @@ class BaseProgram:
         """The optimizer's current state, NumPy arrays in the order of its variables."""
         return self._current_optimizer_state()
 
-    def member_optimizer_state(self, state, member):
-        """``state``, from :meth:`optimizer_state`, of one member alone; None if it cannot be cut.
+    def members_optimizer_state(self, state, members):
+        """``state``, from :meth:`optimizer_state`, of ``members`` (slot positions); or None.
 
         Every state variable that mirrors a trainable variable (the same
-        shape, members on the first axis) is cut to ``member``; scalars (the
-        step count, the learning rate) are kept. An optimizer with other
-        state (Adafactor's factored moments) gives None: its state is not
-        carried over.
+        shape, members on the first axis) is cut to ``members``, in that
+        order; scalars (the step count, the learning rate) are kept. Adam's
+        moments, as the state of every optimizer in ``PER_MEMBER_OPTIMIZERS``,
+        are per weight, so the cut state continues each member exactly. A
+        program with blocks, or an optimizer with other state (Adafactor's
+        factored moments), gives None: its state cannot be cut.
         """
         if self.key.spec.blocks:
             return None
+        members = np.asarray(members, dtype=np.intp)
         shapes = {tuple(variable.shape) for variable in self.model.trainable_variables}
         kept = []
         for value in state:
             if value.ndim == 0:
                 kept.append(value)
             elif value.shape in shapes:
-                kept.append(value[member : member + 1])
+                kept.append(value[members])
             else:
                 return None
         return kept

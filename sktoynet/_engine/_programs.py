@@ -13,10 +13,13 @@ Thread safety. The compiled code is shared by every fit of a bucket, but a
 program also holds one fit's state while it runs: its weights and optimizer
 state (Keras variables on TensorFlow, whose optimizers offer no stateless
 update), the real width and the bound data. So a fit takes the program's
-``lock`` for the whole of its training (``_training.train_restarts``): two
+``lock`` for the whole of its training on it (``_training.train_restarts``): two
 threads that fit the same bucket at once run one after the other, exactly
 as if they had been called in turn, and fits of different buckets run in
-parallel. The cache itself is guarded by a module lock. Worker processes
+parallel. A fit whose racing restarts move to a smaller program copies
+their state out and releases the larger program before it takes the
+smaller one: it never holds two locks, so two fits cannot wait for each
+other. The cache itself is guarded by a module lock. Worker processes
 (joblib, dask) each have their own cache.
 
 What a program depends on is its key (``_keys``); the part of a program
@@ -36,7 +39,8 @@ keras = import_keras()
 
 
 #: Programs kept alive at once; beyond it the least recently used is dropped.
-PROGRAM_CACHE_SIZE = 16
+#: A racing fit of 8 restarts uses up to 3 (8, 4 and 2 members).
+PROGRAM_CACHE_SIZE = 32
 
 
 _PROGRAMS = OrderedDict()
@@ -67,17 +71,18 @@ def train_on_program(key, X, y, w, *, estimator, **options):
     its memory can be released, and becomes the MemoryError of
     :func:`~sktoynet._engine._memory.out_of_memory_error`, which names
     ``estimator``'s parameters; any other error passes as it is. ``options``
-    go to :func:`train_restarts`.
+    go to :func:`train_restarts`, which may move the members that still train
+    to smaller programs of this cache (``program`` is the last one).
     """
     program = get_program(key)
     try:
-        outcome = train_restarts(program, X, y, w, **options)
+        outcome = train_restarts(program, X, y, w, program_for=get_program, **options)
     except Exception as error:
         if not is_out_of_memory(error):
             raise
         forget_program(key)
         raise out_of_memory_error(estimator, X.shape[0], X.shape[1]) from None
-    return outcome, program
+    return outcome, outcome.program
 
 
 def forget_program(key):

@@ -131,6 +131,16 @@ class ToyNetClassifier(ScikerasClassifierBase):
         Number of independent initialisations trained together; the one
         with the lowest final training loss (or, with ``early_stopping``,
         the best validation score) is kept.
+    restarts : {"race", "all"}, default="race"
+        How the ``n_init`` restarts train. "race": as a race, in the spirit
+        of successive halving; at epochs 25, 50, 100, ..., while the best
+        restart's loss is still falling clearly (20 % lower than at half as
+        many epochs), the worse half by training loss (with
+        ``early_stopping``, by best validation accuracy) stops, down to two
+        restarts that train to the end; restarts that stopped cost no more
+        computation on data large enough for it to matter. "all": every
+        restart trains until training stops. The kept network is the best
+        of the restarts that finished. See :ref:`racing-restarts`.
     tol : float, default=1e-4
         Tolerance of the stopping rule: training stops when the loss (or the
         validation score) has not improved by at least ``tol`` for
@@ -189,8 +199,15 @@ class ToyNetClassifier(ScikerasClassifierBase):
     best_init_ : int
         Index of the kept restart.
     init_losses_ : ndarray of shape (n_init,)
-        Final training loss of each restart (NaN or inf for a restart that
-        diverged and was dropped).
+        Training loss of each restart at its last epoch: the final epoch, or
+        the checkpoint where the race dropped it (NaN or inf for a restart
+        that diverged).
+    init_epochs_ : ndarray of shape (n_init,)
+        Epochs each restart trained: ``n_iter_``, or fewer for a restart
+        that the race dropped.
+    init_loss_curves_ : ndarray of shape (`n_iter_`, n_init)
+        Training loss of each restart at each epoch (of the last call, for
+        ``partial_fit``); NaN after the epoch where the race dropped it.
     validation_scores_ : list of float
         Validation accuracy of the kept network at each epoch; only with
         ``early_stopping=True``.
@@ -241,6 +258,7 @@ class ToyNetClassifier(ScikerasClassifierBase):
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "n_init": [Interval(Integral, 1, None, closed="left")],
+        "restarts": [StrOptions({"race", "all"})],
         "tol": [Interval(Real, 0, None, closed="left")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "early_stopping": ["boolean"],
@@ -262,6 +280,7 @@ class ToyNetClassifier(ScikerasClassifierBase):
         epochs=500,
         batch_size="auto",
         n_init=8,
+        restarts="race",
         tol=1e-4,
         n_iter_no_change=10,
         early_stopping=False,
@@ -279,6 +298,7 @@ class ToyNetClassifier(ScikerasClassifierBase):
         self.epochs = epochs
         self.batch_size = batch_size
         self.n_init = n_init
+        self.restarts = restarts
         self.tol = tol
         self.n_iter_no_change = n_iter_no_change
         self.early_stopping = early_stopping
@@ -391,7 +411,7 @@ class ToyNetClassifier(ScikerasClassifierBase):
         initial_weights = (
             initial_stacked_weights(spec, rng) if kept is None else _stacked(*kept[2:])
         )
-        outcome, program = self._train(
+        outcome, _ = self._train(
             spec,
             X_train,
             y_train,
@@ -404,10 +424,7 @@ class ToyNetClassifier(ScikerasClassifierBase):
         )
         self._store_outcome(outcome, spec, classes)
         # What partial_fit continues after this fit, as MLPClassifier's does.
-        self._optimizer_state = (
-            self.optimizer,
-            program.member_optimizer_state(outcome.optimizer_state, self.best_init_),
-        )
+        self._optimizer_state = (self.optimizer, outcome.member_optimizer_state(self.best_init_))
 
         if not outcome.converged:
             _diagnostics.warn_not_converged(self.epochs)
@@ -557,6 +574,7 @@ class ToyNetClassifier(ScikerasClassifierBase):
             rng=rng,
             alpha=float(self.alpha),
             optimizer_state=optimizer_state,
+            restarts=self.restarts,
             **kw,
         )
 
@@ -611,7 +629,8 @@ class ToyNetClassifier(ScikerasClassifierBase):
 
     def _store_outcome(self, outcome, spec, classes):
         final_losses = outcome.loss_curves[-1]
-        usable = np.isfinite(final_losses)
+        # The race's dropped restarts have no final loss (NaN): never kept.
+        usable = np.isfinite(final_losses) & outcome.finished
         if not usable.any():
             raise _diagnostics.all_restarts_diverged(self.learning_rate, self.n_init)
         if outcome.validation_curves is None:
@@ -629,7 +648,13 @@ class ToyNetClassifier(ScikerasClassifierBase):
         self.out_activation_ = "logistic" if spec.n_outputs == 1 else "softmax"
         self.coefs_, self.intercepts_ = unstack_weights(outcome.stacked_weights, best)
         self.best_init_ = best
-        self.init_losses_ = final_losses.copy()
+        self.init_losses_ = outcome.last_losses
+        self.init_loss_curves_ = outcome.loss_curves.copy()
+        self.init_epochs_ = (
+            np.full(final_losses.size, outcome.n_iter)
+            if outcome.trained_epochs is None
+            else outcome.trained_epochs.copy()
+        )
         self.loss_curve_ = outcome.loss_curves[:, best].tolist()
         self.loss_ = self.loss_curve_[-1]
         self.best_loss_ = float(np.min(self.loss_curve_))

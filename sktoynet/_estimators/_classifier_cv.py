@@ -106,6 +106,9 @@ class ToyNetClassifierCV(ToyNetClassifier):
         ``min(200, n_training_rows)``, as in :class:`ToyNetClassifier`.
     n_init : int, default=8
         As in :class:`ToyNetClassifier`, for every grid point and fold.
+    restarts : {"race", "all"}, default="race"
+        As in :class:`ToyNetClassifier`: the restarts of each grid point on
+        each fold race among themselves.
     tol : float, default=1e-4
         As in :class:`ToyNetClassifier`.
     n_iter_no_change : int, default=10
@@ -226,6 +229,7 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
         epochs=500,
         batch_size="auto",
         n_init=8,
+        restarts="race",
         tol=1e-4,
         n_iter_no_change=10,
         early_stopping=False,
@@ -246,6 +250,7 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
         self.epochs = epochs
         self.batch_size = batch_size
         self.n_init = n_init
+        self.restarts = restarts
         self.tol = tol
         self.n_iter_no_change = n_iter_no_change
         self.early_stopping = early_stopping
@@ -588,6 +593,7 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
                 groups=point_of_member * n_fits + fit_of_member,
                 member_widths=widths,
                 alpha=float(self.alpha),
+                restarts=self.restarts,
             )
             fit_time += time.perf_counter() - started
             for offset, point in enumerate(chunk_points):

@@ -29,13 +29,15 @@ COMPARE_THREADS_WITH_SEQUENCE = """
     from sklearn.datasets import make_moons
 
     from sktoynet import make_toynet
+    from sktoynet._engine import _training
 
+    _training.MIN_COMPACTION_WORK = MIN_WORK  # 0: racing fits move on toy data too
     warnings.simplefilter("ignore")
     datasets = [make_moons(120, noise=0.25, random_state=seed) for seed in range(8)]
 
     def fit(seed):
         X, y = datasets[seed]
-        model = make_toynet(epochs=40, n_init=2, random_state=seed).fit(X, y)
+        model = make_toynet(epochs=EPOCHS, n_init=N_INIT, random_state=seed).fit(X, y)
         return model.predict_proba(X), model[-1].loss_curve_
 
     in_turn = [fit(seed) for seed in range(8)]
@@ -49,14 +51,26 @@ COMPARE_THREADS_WITH_SEQUENCE = """
 """
 
 
-def _largest_differences(env):
-    completed = run_python(COMPARE_THREADS_WITH_SEQUENCE, env={**os.environ, **env})
+def _largest_differences(env, n_init=2, epochs=40, min_work=2**26):
+    script = COMPARE_THREADS_WITH_SEQUENCE.replace("N_INIT", str(n_init))
+    script = script.replace("MIN_WORK", str(min_work))
+    completed = run_python(script.replace("EPOCHS", str(epochs)), env={**os.environ, **env})
     return json.loads(completed.stdout.strip().splitlines()[-1])["differences"]
 
 
 @pytest.mark.parametrize("backend", ["tensorflow", "jax"])
 def test_same_shape_fits_in_threads_equal_fits_in_turn(backend):
     differences = _largest_differences({"KERAS_BACKEND": backend})
+    assert len(differences) == 8
+    assert max(differences) == 0.0
+
+
+@pytest.mark.parametrize("backend", ["tensorflow", "jax"])
+def test_racing_fits_in_threads_equal_fits_in_turn(backend):
+    # 8 racing restarts move to programs of 4, 2 and 1 members (after epochs
+    # 25, 50, 100), which other threads' fits use at the same time.
+    env = {"KERAS_BACKEND": backend}
+    differences = _largest_differences(env, n_init=8, epochs=120, min_work=0)
     assert len(differences) == 8
     assert max(differences) == 0.0
 
