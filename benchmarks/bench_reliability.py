@@ -30,8 +30,8 @@ instead (the evidence for the default ``alpha``; run it with 0 for the
 matching baseline).
 
 With ``--restarts both``, parts 1 and 3 fit each sktoynet model twice in the
-same run, racing its restarts (``restarts="race"``, the default) and training
-them all (``restarts="all"``, the behaviour before racing), and part 3's
+same run, racing its restarts (``restarts="race"``) and training them all
+(``restarts="all"``, the default), and part 3's
 table goes to docs/benchmark_results/reliability-restarts.csv. A success is
 then measured against the best of all six models.
 

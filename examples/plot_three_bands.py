@@ -114,8 +114,8 @@ print("kept start:", net.best_init_, "| accuracy:", model.score(X, y))
 # The race between the starts
 # ---------------------------
 #
-# The eight starts do not all train to the end: they race (``restarts="race"``,
-# the default). At epochs 25, 50, 100, ... the worse half by training loss
+# By default every start trains to the end. With ``restarts="race"`` they race
+# instead. At epochs 25, 50, 100, ... the worse half by training loss
 # stops, while the best start's loss is still falling clearly, so 8 starts
 # become 4 and then 2, which train to the end; on larger data the ones that
 # stopped leave the compiled program and cost nothing more. ``init_loss_curves_`` holds every

@@ -106,9 +106,9 @@ class ToyNetClassifierCV(ToyNetClassifier):
         ``min(200, n_training_rows)``, as in :class:`ToyNetClassifier`.
     n_init : int, default=8
         As in :class:`ToyNetClassifier`, for every grid point and fold.
-    restarts : {"race", "all"}, default="race"
-        As in :class:`ToyNetClassifier`: the restarts of each grid point on
-        each fold race among themselves.
+    restarts : {"all", "race"}, default="all"
+        As in :class:`ToyNetClassifier`; with "race", the restarts of each
+        grid point on each fold race among themselves.
     tol : float, default=1e-4
         As in :class:`ToyNetClassifier`.
     n_iter_no_change : int, default=10
@@ -229,7 +229,7 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
         epochs=500,
         batch_size="auto",
         n_init=8,
-        restarts="race",
+        restarts="all",
         tol=1e-4,
         n_iter_no_change=10,
         early_stopping=False,
