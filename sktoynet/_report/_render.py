@@ -320,24 +320,10 @@ def _figures(section, new_figure):
             title=f"{model}\nCV {scoring} {row['mean_test_score']:.3f}, "
             f"train {row['train_score']:.3f}",
         )
-    n_inputs = result.summary.n_model_inputs
-    if n_features > 2 or result.preprocessed and n_inputs > 2:
-        seen = (
-            f"{n_features} features"
-            if not result.preprocessed
-            else f"{n_features} columns, {n_inputs} after preprocessing"
-        )
-        made = "encoded and scaled" if result.preprocessed else "scaled"
-        figure.suptitle(
-            f"{seen}: shown on the plane of the first two principal components of the "
-            f"data each model's last step sees ({made}), through its mean"
-        )
-        section.notes.append(
-            f"The data has {seen}, so the decision boundaries are drawn on a PCA plane: the "
-            f"first two principal components of the data as each model's final estimator sees "
-            f"it ({made}), through its mean. It is a 2-D slice of each model's decision "
-            "function, not the whole of it."
-        )
+    n_inputs = result.summary.n_model_inputs if result.preprocessed else n_features
+    if n_inputs > 2:  # each panel says so too (see plotting.plot_decision_boundary)
+        note = plotting._pca_plane_note(n_features, n_inputs)
+        section.notes.append(f"Decision boundaries: {' '.join(note.splitlines())}.")
     yield (
         f"{name}-decision-boundaries.png",
         "What each model's best estimator (refitted on all rows) predicts.",

@@ -1,6 +1,7 @@
 """compare(): every model grid-searched on the same splits, tabulated and judged."""
 
 import contextlib
+import inspect
 import tempfile
 import warnings
 from functools import partial
@@ -190,6 +191,31 @@ def compare(
     >>> result.verdict
     'sktoynet is best; logistic is worse by 0.333 (p < 0.001).'
     """
+    summary = None  # summarised, and warned about, below
+    return _compare(
+        X, y, summary, models, cv, scoring, n_jobs, random_state, progress, preprocess, n_repeats
+    )
+
+
+def compare_summarised(X, y, summary, **options):
+    """:func:`compare`, for a caller that summarised the data and warned about it itself.
+
+    For the ``sktoynet`` command, which prints the summary and its warnings
+    (about the target, and the columns like an ID, with its own advice)
+    before the fits: ``summary``, from :func:`summarize`, becomes the
+    result's, and nothing is summarised or warned about again. ``options``
+    are :func:`compare`'s.
+    """
+    arguments = inspect.signature(compare).bind(X, y, **options)  # compare's defaults
+    arguments.apply_defaults()
+    return _compare(summary=summary, **arguments.arguments)
+
+
+def _compare(
+    X, y, summary, models, cv, scoring, n_jobs, random_state, progress, preprocess, n_repeats
+):
+    """:func:`compare`; it summarises and warns only when ``summary`` is None."""
+    warn = summary is None
     if models is None:
         models = default_models(random_state)
     models = _as_model_grids(models)
@@ -202,18 +228,19 @@ def compare(
             "compare() ranks models on a single score"
         )
     check_scoring(scoring, np.asarray(y))
-    for line in target_warnings(np.asarray(y), folds) if folds is not None else []:
-        warnings.warn(line, UserWarning, stacklevel=2)
+    for line in target_warnings(np.asarray(y), folds) if warn and folds is not None else []:
+        warnings.warn(line, UserWarning, stacklevel=3)
     preprocessed = _preprocessing.resolve(preprocess, X)
     check_finite(as_frame(X))
-    summary = summarize(X, y)
-    for name in summary.id_like:
-        warnings.warn(
-            f"column {name!r} has a different value on every row, like an ID; it is used "
-            "as a feature: drop it if it is one",
-            UserWarning,
-            stacklevel=2,
-        )
+    if warn:
+        summary = summarize(X, y)
+        for name in summary.id_like:
+            warnings.warn(
+                f"column {name!r} has a different value on every row, like an ID; it is used "
+                "as a feature: drop it if it is one",
+                UserWarning,
+                stacklevel=3,
+            )
     splits = list(cv.split(X, y))  # drawn once: every model gets exactly these
     # Before the searches: it takes milliseconds, and a scorer that fails on these very
     # splits (check_scoring tried a stand-in only) fails before any fit.

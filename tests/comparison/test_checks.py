@@ -87,6 +87,26 @@ def test_an_id_column_is_named_in_a_warning():
         compare(X, y, models={"logistic": logistic()}, cv=3)
 
 
+def test_a_caller_that_summarised_the_data_is_not_warned_again():
+    """The command prints the summary and its warnings itself: compare says them once, to it."""
+    import warnings
+
+    from sktoynet.comparison._compare import compare_summarised
+    from sktoynet.comparison._data_summary import summarize
+
+    X, y = people()
+    X.insert(0, "customer", [f"C{i:04d}" for i in range(len(X))])
+    summary = summarize(X, y, feature_names=None)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = compare_summarised(X, y, summary, models={"logistic": logistic()}, cv=3)
+    assert [str(warning.message) for warning in caught if warning.category is UserWarning] == []
+    assert result.summary is summary and summary.id_like == ["customer"]
+    assert summary.n_model_inputs == result.summary.n_model_inputs > 4  # filled in by compare
+    with pytest.warns(UserWarning, match="like an ID"):
+        compare(X, y, models={"logistic": logistic()}, cv=3)
+
+
 @pytest.mark.parametrize("bad", [np.inf, -np.inf, 1e300])
 def test_infinite_or_overflowing_values_are_named_before_fitting(two_squares, bad):
     X, y = two_squares
