@@ -4,31 +4,13 @@ Run: python benchmarks/_main_job_without.py MECHANISM compare [ARGS...]
 
 MECHANISM is ``none`` (the command as it is) or one of :data:`SWITCHES`. Each
 switch replaces a function of the command by what the command would do
-without the mechanism; the package itself has no such option.
+without the mechanism; the package itself has no such option. (The early
+start of the workers and the figures drawn while waiting were measured with
+it too, at commit af6c8f7, and have since been removed: see
+docs/performance.rst.)
 """
 
 import sys
-from collections import deque
-from contextlib import contextmanager
-
-
-def _no_early_start():
-    from sktoynet.cli import _command
-    from sktoynet.comparison import _models
-
-    _command.start_workers = lambda n_workers: None
-    # The net's model built with the others, before the first search, TensorFlow imported.
-    _models.default_models_built_later = _models.default_models
-
-
-def _no_figures_while_waiting():
-    from sktoynet.cli import _command
-
-    @contextmanager
-    def nothing_runs_them():
-        yield deque()  # the figures are drawn with the report, at the end
-
-    _command.tasks_while_waiting = nothing_runs_them
 
 
 def _no_worker_killing():
@@ -44,8 +26,6 @@ def _no_exit_watchdog():
 
 
 SWITCHES = {
-    "early_start": _no_early_start,
-    "figures_while_waiting": _no_figures_while_waiting,
     "worker_killing": _no_worker_killing,
     "exit_watchdog": _no_exit_watchdog,
 }

@@ -16,13 +16,11 @@ could take, so they say how much a budget can gain from more parallelism
 and how much only from less work.
 
 With ``--mechanisms``, it takes turns instead between the command as it is
-and the command with one side-by-side mechanism switched off (see
-``_main_job_without.py``): the early start of the worker processes with the
-net's model built on its turn, the figures drawn while waiting, the killing of
-the workers at exit, the exit watchdog. It prints each one's median and its
-ratio to the command as it is.
+and the command with one of its process-lifetime mechanisms switched off
+(see ``_main_job_without.py``): the killing of the workers at exit, the exit
+watchdog. It prints each one's median and its ratio to the command as it is.
 
-Run: python benchmarks/bench_main_job.py [--rounds 3] [--mechanisms]
+Run: python benchmarks/bench_main_job.py [--rounds 3] [--mechanisms [SWITCH ...]]
 """
 
 import argparse
@@ -45,8 +43,6 @@ SETTINGS = {"default (side by side)": [], "--n-jobs 1": ["--n-jobs", "1"]}
 #: ``--mechanisms``: the setting's name, and the switch of ``_main_job_without.py``.
 MECHANISMS = {
     "as it is": "none",
-    "without early start": "early_start",
-    "without figures while waiting": "figures_while_waiting",
     "without worker killing": "worker_killing",
     "without exit watchdog": "exit_watchdog",
 }
@@ -82,12 +78,13 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
         "--mechanisms",
-        action="store_true",
-        help="time the command without each side-by-side mechanism instead",
+        nargs="*",
+        choices=[switch for switch in MECHANISMS.values() if switch != "none"],
+        help="time the command without each side-by-side mechanism instead (all, or those named)",
     )
     args = parser.parse_args()
-    if args.mechanisms:
-        return time_mechanisms(args.rounds)
+    if args.mechanisms is not None:
+        return time_mechanisms(args.rounds, args.mechanisms)
 
     print(f"# sktoynet compare: two toy problems, full grids, report; {machine_description()}")
     print(f"# each run a fresh process; load average before: {os.getloadavg()[0]:.1f}\n")
@@ -140,15 +137,23 @@ def main():
     )
 
 
-def time_mechanisms(rounds):
-    """Take turns between the command as it is and without each mechanism; print ratios."""
+def time_mechanisms(rounds, switches):
+    """Take turns between the command as it is and without each mechanism; print ratios.
+
+    ``switches`` name the mechanisms to time; none means all.
+    """
+    settings = {
+        name: switch
+        for name, switch in MECHANISMS.items()
+        if switch == "none" or not switches or switch in switches
+    }
     print(f"# sktoynet compare without each side-by-side mechanism; {machine_description()}")
     print(f"# each run a fresh process; load average before: {os.getloadavg()[0]:.1f}\n")
-    times = {name: [] for name in MECHANISMS}
+    times = {name: [] for name in settings}
     tables = {}
     with tempfile.TemporaryDirectory() as scratch:
         for round_number in range(rounds):
-            for name, switch in MECHANISMS.items():
+            for name, switch in settings.items():
                 seconds, cpu, tables[name] = run_main_job(
                     [], Path(scratch) / "report", prefix=(str(WITHOUT), switch)
                 )
@@ -174,7 +179,7 @@ def time_mechanisms(rounds):
                 f"{max(times[name]):.1f}",
                 f"{medians[name] / reference:.2f}",
             ]
-            for name in MECHANISMS
+            for name in settings
         ],
     )
     print(

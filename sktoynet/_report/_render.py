@@ -230,22 +230,6 @@ def write_figures(out_dir, section):
     section.drawn = True
 
 
-def write_figures_ahead(out_dir, section):
-    """:func:`write_figures`, early; on an error, leave ``section`` to :func:`write_report`.
-
-    For the ``sktoynet`` command, while it waits for the next problem's
-    searches. Any error is raised again where the report is written, when
-    the figures are drawn again; an interrupt stops the run at once.
-    """
-    if not matplotlib_available():
-        return
-    figures, notes = list(section.figures), list(section.notes)
-    try:
-        write_figures(out_dir, section)
-    except Exception:  # drawn again by write_report, where the error belongs
-        section.figures, section.notes, section.drawn = figures, notes, False
-
-
 def save_sections(folder, sections, *, settings=""):
     """Write the report of ``sections`` into ``folder`` (a ReportFolder) and move it into place.
 

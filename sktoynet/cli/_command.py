@@ -27,9 +27,8 @@ from sktoynet.cli._datasets import (
     load_csv,
     load_named,
 )
-from sktoynet.cli._workers import kill_worker_processes, start_workers
+from sktoynet.cli._workers import kill_worker_processes
 from sktoynet.comparison._data_summary import summarize
-from sktoynet.comparison._side_by_side import local_worker_processes, tasks_while_waiting
 
 #: Where ``sktoynet compare`` writes its report unless told otherwise.
 DEFAULT_OUT = "sktoynet-report"
@@ -352,7 +351,7 @@ def _compare(args, parser):
 
     from sktoynet.comparison._checks import check_scoring, check_target, target_warnings
     from sktoynet.comparison._compare import compare_summarised
-    from sktoynet.comparison._models import default_models_built_later as default_models
+    from sktoynet.comparison._models import default_models
 
     problems = _load_problems(args, parser)
     get_scorer(args.scoring)  # an unknown name fails now, not after minutes of fitting
@@ -370,9 +369,6 @@ def _compare(args, parser):
         for line in problem.warnings:
             warning = for_terminal(f"{problem.title}: {line}")
             print(f"sktoynet: warning: {warning}", file=sys.stderr, flush=True)
-    n_workers = local_worker_processes(args.n_jobs)
-    if n_workers:
-        start_workers(n_workers)  # while this process imports TensorFlow
     try:
         return _run(args, problems, folder, compare_summarised, default_models)
     finally:
@@ -409,7 +405,7 @@ def _minutes(seconds):
 
 
 def _run(args, problems, folder, compare_summarised, default_models):
-    from sktoynet._report._render import Section, save_sections, write_figures_ahead
+    from sktoynet._report._render import Section, save_sections
     from sktoynet.comparison._compare import DEFAULT_REPEATS
 
     repeats = DEFAULT_REPEATS if args.repeats is None else args.repeats
@@ -420,14 +416,9 @@ def _run(args, problems, folder, compare_summarised, default_models):
     )
     print(f"sktoynet {__version__}: {settings}")
     sections = []
-    # A problem's figures are drawn while the next problem's searches run in the
-    # worker processes (this process waits for them then), instead of at the end.
-    with tasks_while_waiting() as waiting:
-        for problem in problems:
-            result = _compare_problem(args, problem, repeats, compare_summarised, default_models)
-            sections.append(Section(problem, result))
-            if folder is not None:
-                waiting.append(partial(write_figures_ahead, folder.staging, sections[-1]))
+    for problem in problems:
+        result = _compare_problem(args, problem, repeats, compare_summarised, default_models)
+        sections.append(Section(problem, result))
     if folder is not None:
         print(f"\nwriting the report to {args.out} ...", flush=True)
         try:

@@ -23,9 +23,6 @@ from sktoynet.comparison._result import ComparisonResult
 from sktoynet.comparison._run import search_all
 from sktoynet.comparison._search_base import LOSS, SCORE
 from sktoynet.comparison._searches import forget_memory
-from sktoynet.comparison._side_by_side import (
-    Deferred,
-)
 from sktoynet.comparison._verdict import judge, range_of_scorer
 
 #: Columns of :attr:`ComparisonResult.table`, in order.
@@ -250,12 +247,7 @@ def _compare(
     with caching or contextlib.nullcontext() as cache:
         if preprocessed:
             preprocessed_model = partial(_preprocessing.with_preprocessing, memory=cache)
-            models = {
-                name: spec.then(preprocessed_model)
-                if isinstance(spec, Deferred)
-                else preprocessed_model(*spec)
-                for name, spec in models.items()
-            }
+            models = {name: preprocessed_model(*spec) for name, spec in models.items()}
             # Fitted once on all rows before the search: it says how many columns the
             # models get, and a table it cannot encode fails now, not fold after fold.
             summary.n_model_inputs = _preprocessing.make_preprocessing().fit_transform(X).shape[1]
@@ -322,11 +314,7 @@ def _splitter(cv, n_repeats, random_state):
 
 
 def _as_model_grids(models):
-    """``{name: (estimator, grid)}``, validated, with fresh clones of the estimators.
-
-    A :class:`~sktoynet.comparison._side_by_side.Deferred` model is kept as it is: it
-    builds a fresh estimator on its turn.
-    """
+    """``{name: (estimator, grid)}``, validated, with fresh clones of the estimators."""
     if not isinstance(models, dict) or not models:
         raise ValueError(
             "models must be a non-empty dict {name: (estimator, param_grid)}, "
@@ -334,9 +322,6 @@ def _as_model_grids(models):
         )
     checked = {}
     for name, spec in models.items():
-        if isinstance(spec, Deferred):
-            checked[str(name)] = spec
-            continue
         estimator, grid = spec if isinstance(spec, tuple) else (spec, {})
         if not hasattr(estimator, "fit"):
             raise ValueError(f"models[{name!r}] is not an estimator: {estimator!r}")

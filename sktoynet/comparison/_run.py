@@ -12,12 +12,7 @@ from sktoynet.comparison._out_of_fold import class_tables, expected_fit_warnings
 from sktoynet.comparison._progress import FitCounter, InterruptSafeBar
 from sktoynet.comparison._search_base import SearchListener, check_stopping
 from sktoynet.comparison._searches import make_search
-from sktoynet.comparison._side_by_side import (
-    Background,
-    Deferred,
-    local_worker_processes,
-    worker_processes,
-)
+from sktoynet.comparison._side_by_side import Background, local_worker_processes, worker_processes
 
 
 def search_all(models, X, y, splits, scoring, n_jobs, progress):
@@ -27,30 +22,18 @@ def search_all(models, X, y, splits, scoring, n_jobs, progress):
     time and out-of-fold confusion matrix and per-class metrics. With local
     worker processes, the models that compile are searched in this thread
     while the others run in the workers (see :mod:`sktoynet.comparison._side_by_side`).
-    A :class:`~sktoynet.comparison._side_by_side.Deferred` model is built on its turn,
-    in this thread, once the workers' searches have started.
     """
     n_workers = local_worker_processes(n_jobs)
     here_n_jobs = None if n_workers else n_jobs  # one fit after the other, in this process
-    # A deferred model is searched here, on its turn, once the workers' searches are under way.
-    here = [
-        name
-        for name, spec in models.items()
-        if not n_workers or isinstance(spec, Deferred) or compiles(spec[0])
-    ]
+    here = [name for name, (estimator, _) in models.items() if not n_workers or compiles(estimator)]
     elsewhere = [name for name in models if name not in here]
     # In the background thread, n_workers as a number: that thread has no joblib context.
     jobs = {name: n_workers if name in elsewhere else here_n_jobs for name in models}
     searches = {
-        name: None
-        if isinstance(spec, Deferred)
-        else make_search(*spec, splits, scoring, n_jobs=jobs[name])
+        name: make_search(*spec, splits, scoring, n_jobs=jobs[name])
         for name, spec in models.items()
-    }  # a deferred model's search is made on its turn
-    n_candidates = sum(
-        spec.n_candidates if isinstance(spec, Deferred) else len(ParameterGrid(spec[1]))
-        for spec in models.values()
-    )
+    }
+    n_candidates = sum(len(ParameterGrid(grid)) for _, grid in models.values())
     bar = None
     try:
         # A signal while tqdm draws the bar is raised once the bar exists, so the bar is
@@ -70,9 +53,6 @@ def search_all(models, X, y, splits, scoring, n_jobs, progress):
                 if elsewhere:
                     background = Background(partial(_search_in_workers, elsewhere, searches, run))
                 for name in here:
-                    if searches[name] is None:
-                        model = models[name].build()
-                        searches[name] = make_search(*model, splits, scoring, n_jobs=here_n_jobs)
                     extras[name] = run(name, searches[name])
                 if background is not None:
                     extras.update(background.result())

@@ -121,8 +121,7 @@ def test_compare_and_the_command_line_import_neither_keras_nor_skrub():
     loaded = run_in_fresh_process(
         """
         import sys
-        import sktoynet.cli._command, sktoynet.comparison._models
-        sktoynet.comparison._models.default_models_built_later()  # the command's models, unbuilt
+        import sktoynet.cli._command, sktoynet.comparison._compare, sktoynet.comparison._models
         heavy = ("keras", "tensorflow", "jax", "skrub")
         print(sorted(name for name in heavy if name in sys.modules))
         """,

@@ -28,25 +28,6 @@ def test_default_models_are_scaled_pipelines_with_their_grids():
     assert models["MLPClassifier"][0].get_params()["mlpclassifier__random_state"] == 3
 
 
-def test_the_commands_models_build_sktoynets_on_its_turn_as_default_models_do():
-    from sklearn.model_selection import ParameterGrid
-
-    from sktoynet.comparison._models import default_models_built_later
-    from sktoynet.comparison._side_by_side import Deferred
-
-    for quick in (False, True):
-        later = default_models_built_later(0, quick=quick)
-        now = default_models(0, quick=quick)
-        assert list(later) == list(now)
-        assert isinstance(later["sktoynet"], Deferred)
-        estimator, grid = later["sktoynet"].build()
-        assert grid == now["sktoynet"][1]
-        assert later["sktoynet"].n_candidates == len(ParameterGrid(grid))
-        assert repr(estimator) == repr(now["sktoynet"][0])
-        for name in ("LogisticRegression", "MLPClassifier"):
-            assert repr(later[name]) == repr(now[name])
-
-
 @pytest.mark.parametrize("problem", ["two_squares", "three_bands"])
 def test_sktoynet_chosen_net_is_confidently_right_on_the_toy_problems(problem):
     from sktoynet.cli._datasets import load_named

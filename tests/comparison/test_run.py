@@ -15,7 +15,7 @@ from sklearn.preprocessing import StandardScaler
 from sktoynet import make_toynet
 from sktoynet.comparison import compare
 from tests._helpers import FAST_PARAMS, local_dask_backend
-from tests.comparison._helpers import logistic, people
+from tests.comparison._helpers import logistic
 
 
 def test_parallel_search_gives_the_same_scores(two_squares):
@@ -95,100 +95,7 @@ def test_side_by_side_leaves_the_warning_filters_as_they_were(two_squares):
     assert warnings.filters == before
 
 
-def built_on_its_turn(models, name, record):
-    """``models`` with ``models[name]`` handed over as a Deferred model.
-
-    ``record`` gets, when it is built, whether the other models' background
-    searches were under way.
-    """
-    from sklearn.base import clone
-    from sklearn.model_selection import ParameterGrid
-
-    from sktoynet.comparison._side_by_side import Deferred
-
-    estimator, grid = models[name]
-    earlier = set(threading.enumerate())  # an earlier test's threads may still be ending
-
-    def build():
-        started = {thread.name for thread in threading.enumerate() if thread not in earlier}
-        record.append("sktoynet-background-searches" in started)
-        return clone(estimator), grid
-
-    return {**models, name: Deferred(build, len(ParameterGrid(grid)))}
-
-
-@pytest.mark.parametrize("n_jobs", [None, 2], ids=["one process", "side by side"])
-def test_a_model_built_on_its_turn_gives_the_same_table(two_squares, monkeypatch, n_jobs):
-    X, y = two_squares
-    eager = compare(X, y, models=small_models(), cv=3, random_state=0, n_jobs=n_jobs)
-    record, totals = [], []
-    bar = RecordingBar()
-
-    def progress_bar(n_candidates, n_splits):
-        totals.append(n_candidates * n_splits)
-        return bar
-
-    monkeypatch.setattr("sktoynet.comparison._run._progress_bar", progress_bar)
-    models = built_on_its_turn(small_models(), "sktoynet", record)
-    deferred = compare(X, y, models=models, cv=3, random_state=0, n_jobs=n_jobs, progress=True)
-    # Side by side, it is built once the others' searches are under way.
-    assert record == [n_jobs == 2]
-    columns = ["best_params", "mean_test_score", "std_test_score", "train_score"]  # not times
-    pd.testing.assert_frame_equal(deferred.table[columns], eager.table[columns])
-    assert list(deferred.table.index) == list(small_models())
-    assert totals == [24] and sum(n for n in bar.updates if isinstance(n, int)) == 24
-    assert np.isfinite(deferred.table.loc["sktoynet", "compile_time"])
-
-
-def test_a_model_built_on_its_turn_gets_the_preprocessing_of_a_mixed_table():
-    X, y = people()
-    models = {"logistic": (logistic(), {"logisticregression__C": [0.1, 1.0]})}
-    record = []
-    result = compare(X, y, models=built_on_its_turn(models, "logistic", record), cv=3)
-    assert record == [False]
-    best = result.best_estimators_["logistic"]
-    assert list(best.named_steps) == ["preprocessing", "standardscaler", "logisticregression"]
-    assert result.table.loc["logistic", "mean_test_score"] >= 0.9  # the city was encoded
-
-
-def test_a_waiting_thread_runs_its_own_queued_tasks_meanwhile():
-    from sktoynet.comparison._side_by_side import Background, tasks_while_waiting
-
-    ran = []
-    release = threading.Event()
-    with tasks_while_waiting() as waiting:
-        waiting.append(lambda: ran.append(threading.current_thread().name))
-        waiting.append(lambda: (ran.append("second"), release.set()))
-        # The work ends only once the second task has run, in this thread.
-        assert Background(lambda stopping: release.wait(30) and "done").result() == "done"
-        assert ran == ["MainThread", "second"]
-        waiting.append(lambda: ran.append("other thread's"))
-        other = []
-        thread = threading.Thread(target=lambda: other.append(Background(bool).result()))
-        thread.start()
-        thread.join()
-        assert other == [True]  # that thread waited without running this thread's task
-        assert ran == ["MainThread", "second"] and len(waiting) == 1
-    assert Background(lambda stopping: "after").result() == "after"
-    assert ran == ["MainThread", "second"]  # a task still queued at the end is dropped
-
-
-def test_an_interrupt_in_a_task_ends_the_wait():
-    from sktoynet.comparison._side_by_side import Background, tasks_while_waiting
-
-    def interrupt():
-        raise KeyboardInterrupt
-
-    background = Background(lambda stopping: stopping.wait(30))
-    with tasks_while_waiting() as waiting, pytest.raises(KeyboardInterrupt):
-        waiting.append(interrupt)
-        background.result()
-    background.stop()
-    assert background.stopping.is_set()
-
-
 def test_an_interrupt_in_this_process_stops_the_searches_in_the_workers(two_squares, monkeypatch):
-    import threading
     import time
 
     import sktoynet.comparison._run as comparison
@@ -248,7 +155,6 @@ def test_a_search_told_to_stop_during_its_last_fits_refits_nothing(two_squares):
 
 def test_a_model_told_to_stop_skips_its_next_steps(two_squares, monkeypatch):
     """Stopped before its search, or after it: no fit, no out-of-fold predictions."""
-    import threading
 
     import sktoynet.comparison._run as comparison
     from sktoynet.comparison._search_base import SearchStopped
@@ -309,7 +215,6 @@ def test_with_jobs_every_candidate_and_fold_is_handed_over_at_once(two_squares):
 
 
 def test_counting_batches_counts_each_threads_own_tasks():
-    import threading
     import time
 
     import joblib
