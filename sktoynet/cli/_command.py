@@ -347,6 +347,7 @@ def _load_problems(args, parser):
 
 
 def _compare(args, parser):
+    from joblib import effective_n_jobs
     from sklearn.metrics import get_scorer
 
     from sktoynet.comparison._checks import check_scoring, check_target, target_warnings
@@ -355,6 +356,7 @@ def _compare(args, parser):
 
     problems = _load_problems(args, parser)
     get_scorer(args.scoring)  # an unknown name fails now, not after minutes of fitting
+    effective_n_jobs(args.n_jobs)  # so does --n-jobs 0
     for problem in problems:
         try:
             problem.y = check_target(problem.y, args.cv)
