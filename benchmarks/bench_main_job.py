@@ -15,7 +15,12 @@ all the cores, they are the least wall time any scheduling of the same work
 could take, so they say how much a budget can gain from more parallelism
 and how much only from less work.
 
-Run: python benchmarks/bench_main_job.py [--rounds 3]
+With ``--mechanisms``, it takes turns instead between the command as it is
+and the command with one of its process-lifetime mechanisms switched off
+(see ``_main_job_without.py``): the killing of the workers at exit, the exit
+watchdog. It prints each one's median and its ratio to the command as it is.
+
+Run: python benchmarks/bench_main_job.py [--rounds 3] [--mechanisms [SWITCH ...]]
 """
 
 import argparse
@@ -35,6 +40,13 @@ from _common import machine_description, print_table
 
 BUDGET_SECONDS = 30.0
 SETTINGS = {"default (side by side)": [], "--n-jobs 1": ["--n-jobs", "1"]}
+#: ``--mechanisms``: the setting's name, and the switch of ``_main_job_without.py``.
+MECHANISMS = {
+    "as it is": "none",
+    "without worker killing": "worker_killing",
+    "without exit watchdog": "exit_watchdog",
+}
+WITHOUT = Path(__file__).with_name("_main_job_without.py")
 SCORE_COLUMNS = ["best_params", "mean_test_score", "std_test_score", "p_value", "train_score"]
 
 
@@ -44,13 +56,13 @@ def children_cpu_seconds():
     return usage.ru_utime + usage.ru_stime
 
 
-def run_main_job(extra_args, out_dir):
+def run_main_job(extra_args, out_dir, prefix=("-m", "sktoynet")):
     """Wall and CPU seconds of one ``sktoynet compare`` in a fresh process, and its table.
 
     The CPU seconds are those of the process and of its worker processes
     (which it waits for before exiting), over all cores.
     """
-    command = [sys.executable, "-m", "sktoynet", "compare", "--quiet", "--out", str(out_dir)]
+    command = [sys.executable, *prefix, "compare", "--quiet", "--out", str(out_dir)]
     cpu_before = children_cpu_seconds()
     started = time.perf_counter()
     subprocess.run([*command, *extra_args], check=True, stdout=subprocess.DEVNULL)
@@ -64,7 +76,15 @@ def run_main_job(extra_args, out_dir):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--mechanisms",
+        nargs="*",
+        choices=[switch for switch in MECHANISMS.values() if switch != "none"],
+        help="time the command without each side-by-side mechanism instead (all, or those named)",
+    )
     args = parser.parse_args()
+    if args.mechanisms is not None:
+        return time_mechanisms(args.rounds, args.mechanisms)
 
     print(f"# sktoynet compare: two toy problems, full grids, report; {machine_description()}")
     print(f"# each run a fresh process; load average before: {os.getloadavg()[0]:.1f}\n")
@@ -114,6 +134,57 @@ def main():
         f"default / --n-jobs 1 wall-time ratio: {medians[default] / serial:.2f}; "
         f"budget of {BUDGET_SECONDS:.0f} s for every default run: {met} "
         f"(slowest {max(times[default]):.1f} s). Same table in both settings."
+    )
+
+
+def time_mechanisms(rounds, switches):
+    """Take turns between the command as it is and without each mechanism; print ratios.
+
+    ``switches`` name the mechanisms to time; none means all.
+    """
+    settings = {
+        name: switch
+        for name, switch in MECHANISMS.items()
+        if switch == "none" or not switches or switch in switches
+    }
+    print(f"# sktoynet compare without each side-by-side mechanism; {machine_description()}")
+    print(f"# each run a fresh process; load average before: {os.getloadavg()[0]:.1f}\n")
+    times = {name: [] for name in settings}
+    tables = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for round_number in range(rounds):
+            for name, switch in settings.items():
+                seconds, cpu, tables[name] = run_main_job(
+                    [], Path(scratch) / "report", prefix=(str(WITHOUT), switch)
+                )
+                times[name].append(seconds)
+                print(
+                    f"round {round_number + 1}, {name}: {seconds:.1f} s wall, {cpu:.1f} s CPU; "
+                    f"load average {os.getloadavg()[0]:.1f}",
+                    flush=True,
+                )
+    first, *others = tables.values()
+    for table in others:
+        pd.testing.assert_frame_equal(table[SCORE_COLUMNS], first[SCORE_COLUMNS])
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    reference = medians["as it is"]
+    print()
+    print_table(
+        ["setting", "median wall (s)", "fastest (s)", "slowest (s)", "ratio to as it is"],
+        [
+            [
+                name,
+                f"{medians[name]:.1f}",
+                f"{min(times[name]):.1f}",
+                f"{max(times[name]):.1f}",
+                f"{medians[name] / reference:.2f}",
+            ]
+            for name in settings
+        ],
+    )
+    print(
+        "A mechanism saves (ratio - 1) of the median wall time; one is kept for speed only "
+        "if it saves at least 10 % (ratio >= 1.10). Same table in every setting."
     )
 
 

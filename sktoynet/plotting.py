@@ -372,22 +372,33 @@ def _plot_projection(estimator, X, y, classes, ax, grid_resolution, n_original):
     ratio = pca.explained_variance_ratio_
     names = [f"principal component {i + 1} ({ratio[i]:.0%} of variance)" for i in range(2)]
     _plot_plane(plane, projected, y, classes, ax, grid_resolution, names)
-    columns_seen = (
-        f"{n_original} features"
-        if n_features == n_original
-        else f"{n_original} columns, {n_features} after preprocessing"
-    )
     ax.text(
         0.01,
         0.01,
-        f"{columns_seen}: PCA plane of the model's input,\n"
-        "a slice through the mean, not the whole boundary",
+        _pca_plane_note(n_original, n_features),
         transform=ax.transAxes,
         fontsize="x-small",
         in_layout=False,  # a long note must not squeeze the axes
         clip_on=True,
         color="black",
         bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"},
+    )
+
+
+def _pca_plane_note(n_original, n_inputs):
+    """What a decision boundary drawn on a PCA plane shows, in two lines.
+
+    ``n_original`` columns of data reach the model's last step as ``n_inputs``
+    columns (encoded by its pipeline's earlier steps). Written on the axes
+    here, and under the figure by the report, which joins the lines.
+    """
+    seen = (
+        f"{n_original} features"
+        if n_inputs == n_original
+        else f"{n_original} columns, {n_inputs} after preprocessing"
+    )
+    return (
+        f"{seen}: PCA plane of the model's input,\na slice through the mean, not the whole boundary"
     )
 
 

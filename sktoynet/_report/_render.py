@@ -230,22 +230,6 @@ def write_figures(out_dir, section):
     section.drawn = True
 
 
-def write_figures_ahead(out_dir, section):
-    """:func:`write_figures`, early; on an error, leave ``section`` to :func:`write_report`.
-
-    For the ``sktoynet`` command, while it waits for the next problem's
-    searches. Any error is raised again where the report is written, when
-    the figures are drawn again; an interrupt stops the run at once.
-    """
-    if not matplotlib_available():
-        return
-    figures, notes = list(section.figures), list(section.notes)
-    try:
-        write_figures(out_dir, section)
-    except Exception:  # drawn again by write_report, where the error belongs
-        section.figures, section.notes, section.drawn = figures, notes, False
-
-
 def save_sections(folder, sections, *, settings=""):
     """Write the report of ``sections`` into ``folder`` (a ReportFolder) and move it into place.
 
@@ -320,24 +304,10 @@ def _figures(section, new_figure):
             title=f"{model}\nCV {scoring} {row['mean_test_score']:.3f}, "
             f"train {row['train_score']:.3f}",
         )
-    n_inputs = result.summary.n_model_inputs
-    if n_features > 2 or result.preprocessed and n_inputs > 2:
-        seen = (
-            f"{n_features} features"
-            if not result.preprocessed
-            else f"{n_features} columns, {n_inputs} after preprocessing"
-        )
-        made = "encoded and scaled" if result.preprocessed else "scaled"
-        figure.suptitle(
-            f"{seen}: shown on the plane of the first two principal components of the "
-            f"data each model's last step sees ({made}), through its mean"
-        )
-        section.notes.append(
-            f"The data has {seen}, so the decision boundaries are drawn on a PCA plane: the "
-            f"first two principal components of the data as each model's final estimator sees "
-            f"it ({made}), through its mean. It is a 2-D slice of each model's decision "
-            "function, not the whole of it."
-        )
+    n_inputs = result.summary.n_model_inputs if result.preprocessed else n_features
+    if n_inputs > 2:  # each panel says so too (see plotting.plot_decision_boundary)
+        note = plotting._pca_plane_note(n_features, n_inputs)
+        section.notes.append(f"Decision boundaries: {' '.join(note.splitlines())}.")
     yield (
         f"{name}-decision-boundaries.png",
         "What each model's best estimator (refitted on all rows) predicts.",

@@ -14,7 +14,6 @@ import sys
 import tempfile
 import threading
 import time
-import warnings
 from functools import partial
 
 from sktoynet._interrupt import STOP_SIGNALS, Interrupted, interrupts_stop_the_run
@@ -28,9 +27,8 @@ from sktoynet.cli._datasets import (
     load_csv,
     load_named,
 )
-from sktoynet.cli._workers import kill_worker_processes, start_workers
+from sktoynet.cli._workers import kill_worker_processes
 from sktoynet.comparison._data_summary import summarize
-from sktoynet.comparison._side_by_side import local_worker_processes, tasks_while_waiting
 
 #: Where ``sktoynet compare`` writes its report unless told otherwise.
 DEFAULT_OUT = "sktoynet-report"
@@ -241,9 +239,7 @@ def _one_character(text):
     """
     character = {"\\t": "\t", "tab": "\t"}.get(text, text)
     if len(character) != 1:
-        raise argparse.ArgumentTypeError(
-            f"needs a single character (\\t for a tab), got {text!r}"
-        )
+        raise argparse.ArgumentTypeError(f"needs a single character (\\t for a tab), got {text!r}")
     return character
 
 
@@ -280,7 +276,7 @@ def main(argv=None) -> int:
     return EXIT_USAGE  # pragma: no cover - argparse requires a command
 
 
-def _compare_problem(args, problem, repeats, compare, default_models):
+def _compare_problem(args, problem, repeats, compare_summarised, default_models):
     """Compare the models on one problem, printing its summary, table and verdict."""
     from sktoynet._report._render import format_table, verdict_lines
 
@@ -296,19 +292,18 @@ def _compare_problem(args, problem, repeats, compare, default_models):
             flush=True,
         )
     started = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="column .* like an ID")  # said above
-        result = compare(
-            problem.X,
-            problem.y,
-            models=default_models(args.random_state, quick=args.quick),
-            cv=args.cv,
-            scoring=args.scoring,
-            n_jobs=args.n_jobs,
-            random_state=args.random_state,
-            progress=not args.quiet,
-            n_repeats=repeats,
-        )
+    result = compare_summarised(
+        problem.X,
+        problem.y,
+        summary,
+        models=default_models(args.random_state, quick=args.quick),
+        cv=args.cv,
+        scoring=args.scoring,
+        n_jobs=args.n_jobs,
+        random_state=args.random_state,
+        progress=not args.quiet,
+        n_repeats=repeats,
+    )
     if result.preprocessed:
         print(f"   {for_terminal(result.summary.lines()[-1])}")
     print(format_table(result.table))
@@ -352,14 +347,16 @@ def _load_problems(args, parser):
 
 
 def _compare(args, parser):
+    from joblib import effective_n_jobs
     from sklearn.metrics import get_scorer
 
     from sktoynet.comparison._checks import check_scoring, check_target, target_warnings
-    from sktoynet.comparison._compare import compare
-    from sktoynet.comparison._models import default_models_built_later as default_models
+    from sktoynet.comparison._compare import compare_summarised
+    from sktoynet.comparison._models import default_models
 
     problems = _load_problems(args, parser)
     get_scorer(args.scoring)  # an unknown name fails now, not after minutes of fitting
+    effective_n_jobs(args.n_jobs)  # so does --n-jobs 0
     for problem in problems:
         try:
             problem.y = check_target(problem.y, args.cv)
@@ -374,14 +371,8 @@ def _compare(args, parser):
         for line in problem.warnings:
             warning = for_terminal(f"{problem.title}: {line}")
             print(f"sktoynet: warning: {warning}", file=sys.stderr, flush=True)
-    n_workers = local_worker_processes(args.n_jobs)
-    if n_workers:
-        start_workers(n_workers)  # while this process imports TensorFlow
     try:
-        with warnings.catch_warnings():
-            # compare() warns about the target too; said above, once.
-            warnings.filterwarnings("ignore", message=r"[\d,]+ classes for [\d,]+ rows")
-            return _run(args, problems, folder, compare, default_models)
+        return _run(args, problems, folder, compare_summarised, default_models)
     finally:
         if folder is not None:
             folder.discard()
@@ -415,8 +406,8 @@ def _minutes(seconds):
     return f"{low:.0f}-{high:.0f} minutes"
 
 
-def _run(args, problems, folder, compare, default_models):
-    from sktoynet._report._render import Section, save_sections, write_figures_ahead
+def _run(args, problems, folder, compare_summarised, default_models):
+    from sktoynet._report._render import Section, save_sections
     from sktoynet.comparison._compare import DEFAULT_REPEATS
 
     repeats = DEFAULT_REPEATS if args.repeats is None else args.repeats
@@ -427,14 +418,9 @@ def _run(args, problems, folder, compare, default_models):
     )
     print(f"sktoynet {__version__}: {settings}")
     sections = []
-    # A problem's figures are drawn while the next problem's searches run in the
-    # worker processes (this process waits for them then), instead of at the end.
-    with tasks_while_waiting() as waiting:
-        for problem in problems:
-            result = _compare_problem(args, problem, repeats, compare, default_models)
-            sections.append(Section(problem, result))
-            if folder is not None:
-                waiting.append(partial(write_figures_ahead, folder.staging, sections[-1]))
+    for problem in problems:
+        result = _compare_problem(args, problem, repeats, compare_summarised, default_models)
+        sections.append(Section(problem, result))
     if folder is not None:
         print(f"\nwriting the report to {args.out} ...", flush=True)
         try:

@@ -1,40 +1,11 @@
-"""The command's worker processes: started early, ended at once.
+"""The command's worker processes, ended at once when its run is over.
 
 ``compare`` hands the peers' fits to joblib's local worker processes (see
 :mod:`sktoynet.comparison._side_by_side`). A library leaves their lifetime
-to joblib; the command, which owns its process, starts them before it
-imports TensorFlow and ends them itself when its run is over.
+to joblib; the command, which owns its process, ends them itself.
 """
 
 import multiprocessing
-
-from sktoynet.comparison._side_by_side import Background, worker_processes
-
-
-def _import_the_peers():
-    import sklearn.linear_model  # noqa: F401
-    import sklearn.neural_network  # noqa: F401
-
-    import sktoynet.comparison._searches  # noqa: F401  (its search class is sent to the workers)
-
-
-def start_workers(n_workers):
-    """Start ``n_workers`` local worker processes in the background, the peers imported.
-
-    For a caller that is about to spend seconds importing TensorFlow: the
-    workers start meanwhile, and the first search finds them ready (joblib
-    reuses its worker processes, as long as they are asked for with the same
-    settings: :func:`worker_processes`). Returns the :class:`Background` doing it.
-    """
-    from joblib import Parallel, delayed
-
-    # The processes are spawned before this returns, so they inherit this
-    # process' stderr before TensorFlow's import drops it for a while.
-    with worker_processes():
-        imports = Parallel(n_jobs=n_workers, return_as="generator")(
-            delayed(_import_the_peers)() for _ in range(n_workers)
-        )
-    return Background(lambda stopping: list(imports))
 
 
 def kill_worker_processes():

@@ -1,6 +1,7 @@
 """compare(): every model grid-searched on the same splits, tabulated and judged."""
 
 import contextlib
+import inspect
 import tempfile
 import warnings
 from functools import partial
@@ -22,9 +23,6 @@ from sktoynet.comparison._result import ComparisonResult
 from sktoynet.comparison._run import search_all
 from sktoynet.comparison._search_base import LOSS, SCORE
 from sktoynet.comparison._searches import forget_memory
-from sktoynet.comparison._side_by_side import (
-    Deferred,
-)
 from sktoynet.comparison._verdict import judge, range_of_scorer
 
 #: Columns of :attr:`ComparisonResult.table`, in order.
@@ -190,6 +188,31 @@ def compare(
     >>> result.verdict
     'sktoynet is best; logistic is worse by 0.333 (p < 0.001).'
     """
+    summary = None  # summarised, and warned about, below
+    return _compare(
+        X, y, summary, models, cv, scoring, n_jobs, random_state, progress, preprocess, n_repeats
+    )
+
+
+def compare_summarised(X, y, summary, **options):
+    """:func:`compare`, for a caller that summarised the data and warned about it itself.
+
+    For the ``sktoynet`` command, which prints the summary and its warnings
+    (about the target, and the columns like an ID, with its own advice)
+    before the fits: ``summary``, from :func:`summarize`, becomes the
+    result's, and nothing is summarised or warned about again. ``options``
+    are :func:`compare`'s.
+    """
+    arguments = inspect.signature(compare).bind(X, y, **options)  # compare's defaults
+    arguments.apply_defaults()
+    return _compare(summary=summary, **arguments.arguments)
+
+
+def _compare(
+    X, y, summary, models, cv, scoring, n_jobs, random_state, progress, preprocess, n_repeats
+):
+    """:func:`compare`; it summarises and warns only when ``summary`` is None."""
+    warn = summary is None
     if models is None:
         models = default_models(random_state)
     models = _as_model_grids(models)
@@ -202,18 +225,19 @@ def compare(
             "compare() ranks models on a single score"
         )
     check_scoring(scoring, np.asarray(y))
-    for line in target_warnings(np.asarray(y), folds) if folds is not None else []:
-        warnings.warn(line, UserWarning, stacklevel=2)
+    for line in target_warnings(np.asarray(y), folds) if warn and folds is not None else []:
+        warnings.warn(line, UserWarning, stacklevel=3)
     preprocessed = _preprocessing.resolve(preprocess, X)
     check_finite(as_frame(X))
-    summary = summarize(X, y)
-    for name in summary.id_like:
-        warnings.warn(
-            f"column {name!r} has a different value on every row, like an ID; it is used "
-            "as a feature: drop it if it is one",
-            UserWarning,
-            stacklevel=2,
-        )
+    if warn:
+        summary = summarize(X, y)
+        for name in summary.id_like:
+            warnings.warn(
+                f"column {name!r} has a different value on every row, like an ID; it is used "
+                "as a feature: drop it if it is one",
+                UserWarning,
+                stacklevel=3,
+            )
     splits = list(cv.split(X, y))  # drawn once: every model gets exactly these
     # Before the searches: it takes milliseconds, and a scorer that fails on these very
     # splits (check_scoring tried a stand-in only) fails before any fit.
@@ -223,12 +247,7 @@ def compare(
     with caching or contextlib.nullcontext() as cache:
         if preprocessed:
             preprocessed_model = partial(_preprocessing.with_preprocessing, memory=cache)
-            models = {
-                name: spec.then(preprocessed_model)
-                if isinstance(spec, Deferred)
-                else preprocessed_model(*spec)
-                for name, spec in models.items()
-            }
+            models = {name: preprocessed_model(*spec) for name, spec in models.items()}
             # Fitted once on all rows before the search: it says how many columns the
             # models get, and a table it cannot encode fails now, not fold after fold.
             summary.n_model_inputs = _preprocessing.make_preprocessing().fit_transform(X).shape[1]
@@ -295,11 +314,7 @@ def _splitter(cv, n_repeats, random_state):
 
 
 def _as_model_grids(models):
-    """``{name: (estimator, grid)}``, validated, with fresh clones of the estimators.
-
-    A :class:`~sktoynet.comparison._side_by_side.Deferred` model is kept as it is: it
-    builds a fresh estimator on its turn.
-    """
+    """``{name: (estimator, grid)}``, validated, with fresh clones of the estimators."""
     if not isinstance(models, dict) or not models:
         raise ValueError(
             "models must be a non-empty dict {name: (estimator, param_grid)}, "
@@ -307,9 +322,6 @@ def _as_model_grids(models):
         )
     checked = {}
     for name, spec in models.items():
-        if isinstance(spec, Deferred):
-            checked[str(name)] = spec
-            continue
         estimator, grid = spec if isinstance(spec, tuple) else (spec, {})
         if not hasattr(estimator, "fit"):
             raise ValueError(f"models[{name!r}] is not an estimator: {estimator!r}")

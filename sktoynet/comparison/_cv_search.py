@@ -21,12 +21,12 @@ from sktoynet._engine._keys import PER_MEMBER_OPTIMIZERS
 from sktoynet._engine._training import EPOCHS_PER_CALL
 from sktoynet._estimators._classifier import ToyNetClassifier
 from sktoynet.comparison._out_of_fold import first_disjoint_splits
-from sktoynet.comparison._search_base import SCORE, ProgressCallbacks
+from sktoynet.comparison._search_base import SCORE, CompareSearch
 
 _GRID_NAMES = ("learning_rate", "width")
 
 
-class ToyNetCVSearch(ProgressCallbacks, GridSearchCV):
+class ToyNetCVSearch(CompareSearch, GridSearchCV):
     """GridSearchCV over a pipeline ending in ToyNetClassifier, run by ToyNetClassifierCV.
 
     Takes GridSearchCV's arguments; ``n_jobs`` is ignored (one program
@@ -39,8 +39,9 @@ class ToyNetCVSearch(ProgressCallbacks, GridSearchCV):
     As GridSearchCV does, the pipeline's preprocessing is fitted on each
     fold's training rows, and on all the rows for the refit; each fold's
     networks read the rows through their own fold's preprocessing.
-    ``on_fits_done(n_fits)`` and ``on_search_done()``, when set, are called
-    once the grid is cross-validated, as compare's progress bar expects.
+    The listener of :meth:`~sktoynet.comparison._search_base.CompareSearch.run`
+    hears of all the fits at once, when the grid is cross-validated; the
+    one program cannot be stopped midway.
     """
 
     trains_in_one_program = True
@@ -52,6 +53,9 @@ class ToyNetCVSearch(ProgressCallbacks, GridSearchCV):
             return False
         step, network = estimator.steps[-1]
         keys = {f"{step}__{name}" for name in _GRID_NAMES}
+        # The exact class, not is_toynet (which counts subclasses): ToyNetClassifierCV
+        # trains plain ToyNetClassifier networks, so a subclass's own fit, loss or
+        # layers would be dropped without a word. A subclass goes through GridSearchCV.
         return (
             type(network) is ToyNetClassifier
             and set(param_grid) == keys
@@ -66,10 +70,9 @@ class ToyNetCVSearch(ProgressCallbacks, GridSearchCV):
         step, _ = self.estimator.steps[-1]
         pipeline, self._views = self._fitted_pipeline(X, y)
         fitted = pipeline[-1]
-        if self.on_fits_done is not None:
-            self.on_fits_done(len(fitted.cv_results_["params"]) * fitted.n_splits_)
-        if self.on_search_done is not None:
-            self.on_search_done()
+        if self._listener is not None:
+            self._listener.on_fits_done(len(fitted.cv_results_["params"]) * fitted.n_splits_)
+            self._listener.on_search_done()
 
         results = {}
         for key, value in fitted.cv_results_.items():
@@ -100,8 +103,10 @@ class ToyNetCVSearch(ProgressCallbacks, GridSearchCV):
         self._fitted_cv = fitted
         return self
 
-    def warm_up(self, X, y):
+    def warm_up(self, X, y, split):
         """Compile the search's training program; return the seconds compilation took.
+
+        ``split`` is not used: the program trains every fold at once.
 
         Two identical short fits (``EPOCHS_PER_CALL`` epochs: one call of the
         program per learning rate) train the same networks on the same data:
@@ -116,6 +121,10 @@ class ToyNetCVSearch(ProgressCallbacks, GridSearchCV):
             self._fitted_pipeline(X, y, epochs=min(network.epochs, EPOCHS_PER_CALL))
             seconds.append(time.perf_counter() - started)
         return max(seconds[0] - seconds[1], 0.0)
+
+    def compile_time(self, warm_up_seconds):
+        """:meth:`warm_up` measured the compilation itself."""
+        return warm_up_seconds
 
     def out_of_fold_predictions(self, X, y, splits):
         """``(y_true, y_pred)`` of the best point's networks on the rows each did not see.

@@ -186,4 +186,3 @@ def summarize(X, y, feature_names=None):
         class_counts=class_counts,
         id_like=id_like_columns(frame),
     )
-

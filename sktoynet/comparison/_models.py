@@ -1,17 +1,11 @@
 """The models and grids compared by default, and what a run of them costs."""
 
-from functools import partial
-
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import ParameterGrid
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sktoynet._estimators._pipeline import make_toynet
-from sktoynet.comparison._side_by_side import (
-    Deferred,
-)
 
 
 def default_models(random_state=None, *, quick=False):
@@ -54,19 +48,6 @@ def default_models(random_state=None, *, quick=False):
     ['toynetclassifier__learning_rate', 'toynetclassifier__width']
     """
     return {"sktoynet": _toynet_model(random_state, quick), **_peer_models(random_state, quick)}
-
-
-def default_models_built_later(random_state=None, *, quick=False):
-    """:func:`default_models`, with sktoynet's model built on its turn (:class:`Deferred`).
-
-    For the ``sktoynet`` command: building sktoynet's model imports
-    TensorFlow, which takes seconds, during which the other models' searches
-    can already run in the worker processes.
-    """
-    toynet = Deferred(
-        partial(_toynet_model, random_state, quick), len(ParameterGrid(_toynet_grid(quick)))
-    )
-    return {"sktoynet": toynet, **_peer_models(random_state, quick)}
 
 
 #: Seconds per row of the default models' whole run (5 folds, the refit included), with or

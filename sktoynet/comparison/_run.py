@@ -4,24 +4,15 @@ import threading
 import time
 from functools import partial
 
-import numpy as np
 from sklearn.model_selection import ParameterGrid
 
 from sktoynet._interrupt import interrupts_deferred
 from sktoynet._utils import compiles
-from sktoynet.comparison._out_of_fold import (
-    class_tables,
-    expected_fit_warnings_hidden,
-    out_of_fold_predictions,
-)
+from sktoynet.comparison._out_of_fold import class_tables, expected_fit_warnings_hidden
 from sktoynet.comparison._progress import FitCounter, InterruptSafeBar
-from sktoynet.comparison._searches import make_search, warm_up_seconds
-from sktoynet.comparison._side_by_side import (
-    Background,
-    Deferred,
-    local_worker_processes,
-    worker_processes,
-)
+from sktoynet.comparison._search_base import SearchListener, check_stopping
+from sktoynet.comparison._searches import make_search
+from sktoynet.comparison._side_by_side import Background, local_worker_processes, worker_processes
 
 
 def search_all(models, X, y, splits, scoring, n_jobs, progress):
@@ -31,32 +22,18 @@ def search_all(models, X, y, splits, scoring, n_jobs, progress):
     time and out-of-fold confusion matrix and per-class metrics. With local
     worker processes, the models that compile are searched in this thread
     while the others run in the workers (see :mod:`sktoynet.comparison._side_by_side`).
-    A :class:`~sktoynet.comparison._side_by_side.Deferred` model is built on its turn,
-    in this thread, once the workers' searches have started.
     """
     n_workers = local_worker_processes(n_jobs)
     here_n_jobs = None if n_workers else n_jobs  # one fit after the other, in this process
+    here = [name for name, (estimator, _) in models.items() if not n_workers or compiles(estimator)]
+    elsewhere = [name for name in models if name not in here]
+    # In the background thread, n_workers as a number: that thread has no joblib context.
+    jobs = {name: n_workers if name in elsewhere else here_n_jobs for name in models}
     searches = {
-        name: None if isinstance(spec, Deferred) else make_search(*spec, splits, scoring, n_jobs)
+        name: make_search(*spec, splits, scoring, n_jobs=jobs[name])
         for name, spec in models.items()
-    }  # a deferred model's search is made on its turn
-    here, elsewhere = list(searches), []
-    if n_workers:
-        here = [
-            name
-            for name, search in searches.items()
-            if search is None or compiles(search.estimator)
-        ]
-        elsewhere = [name for name in searches if name not in here]
-        for name in here:
-            if searches[name] is not None:
-                searches[name].n_jobs = here_n_jobs
-        for name in elsewhere:
-            searches[name].n_jobs = n_workers  # a number: the thread has no joblib context
-    n_candidates = sum(
-        spec.n_candidates if isinstance(spec, Deferred) else len(ParameterGrid(spec[1]))
-        for spec in models.values()
-    )
+    }
+    n_candidates = sum(len(ParameterGrid(grid)) for _, grid in models.values())
     bar = None
     try:
         # A signal while tqdm draws the bar is raised once the bar exists, so the bar is
@@ -74,13 +51,8 @@ def search_all(models, X, y, splits, scoring, n_jobs, progress):
         with expected_fit_warnings_hidden():
             try:
                 if elsewhere:
-                    background = Background(
-                        partial(_search_in_workers, elsewhere, searches, run)
-                    )
+                    background = Background(partial(_search_in_workers, elsewhere, searches, run))
                 for name in here:
-                    if searches[name] is None:
-                        model = models[name].build()
-                        searches[name] = make_search(*model, splits, scoring, here_n_jobs)
                     extras[name] = run(name, searches[name])
                 if background is not None:
                     extras.update(background.result())
@@ -99,42 +71,28 @@ def _search_in_workers(names, searches, run, stopping):
     extras = {}
     with worker_processes():
         for name in names:
-            searches[name].stopping = stopping
-            extras[name] = run(name, searches[name])
-            searches[name].stopping = None
+            extras[name] = run(name, searches[name], stopping=stopping)
     return extras
 
 
-def _search_one(name, search, *, X, y, splits, labels):
+def _search_one(name, search, *, X, y, splits, labels, stopping=None):
     """Warm up, search, refit and predict out of fold one model; its extras.
 
-    A search told to stop (its ``stopping`` set, from another thread) raises
-    :class:`~sktoynet.comparison._search_base.SearchStopped` before each of these steps.
+    When ``stopping`` (a :class:`threading.Event`, set from another thread)
+    is set, the search raises
+    :class:`~sktoynet.comparison._search_base.SearchStopped` before its next step.
     """
-    search.check_stopping()
+    listener = _ModelListener(name, labels, stopping)
+    check_stopping(listener)
     started = time.perf_counter()
-    counter = labels.start(name, search, len(splits))
-    if hasattr(search, "warm_up"):  # a search that compiles one program for its whole grid
-        compile_time = search.warm_up(X, y)
-    else:
-        warm_up = warm_up_seconds(search.estimator, search.param_grid, X, y, splits[0])
-    search.fit(X, y)
-    search.on_fits_done = search.on_search_done = None
-    if not hasattr(search, "warm_up"):
-        # The warm-up fit's time beyond a steady-state fit of the same (first) grid point.
-        first_fit = float(search.cv_results_["mean_fit_time"][0])
-        compile_time = np.nan if np.isnan(warm_up) else max(warm_up - first_fit, 0.0)
-    search.check_stopping()
+    listener.counter = labels.start(name, search, len(splits))
+    compile_time = search.run(X, y, splits, listener=listener)
+    check_stopping(listener)
     labels.note(name, "out-of-fold predictions")
-    if hasattr(search, "out_of_fold_predictions"):  # its fold networks are at hand
-        y_true, y_pred = search.out_of_fold_predictions(X, y, splits)
-    else:
-        y_true, y_pred = out_of_fold_predictions(
-            search.best_estimator_, X, y, splits, n_jobs=search.n_jobs
-        )
+    y_true, y_pred = search.out_of_fold_predictions(X, y, splits)
     confusion, per_class = class_tables(y_true, y_pred, search.best_estimator_.classes_)
-    if counter is not None:
-        counter.finish()
+    if listener.counter is not None:
+        listener.counter.finish()
     labels.finish(name)
     return {
         "compile_time": compile_time,
@@ -142,6 +100,29 @@ def _search_one(name, search, *, X, y, splits, labels):
         "confusion": confusion,
         "per_class": per_class,
     }
+
+
+class _ModelListener(SearchListener):
+    """One model's search, heard by the progress bar, stopped when ``stopping`` is set."""
+
+    def __init__(self, name, labels, stopping):
+        self.name = name
+        self.labels = labels
+        self.stopping = stopping
+        self.counter = None  # the FitCounter of the bar, once the search starts
+
+    def on_fits_done(self, n_fits):
+        if self.counter is not None:
+            self.counter(n_fits)
+
+    def on_search_done(self):
+        self.labels.note(self.name, "refitting the best")
+
+    def stop_requested(self):
+        return self.stopping is not None and self.stopping.is_set()
+
+    def can_stop(self):
+        return self.stopping is not None
 
 
 class _BarLabels:
@@ -157,15 +138,12 @@ class _BarLabels:
         self._lock = threading.Lock()
 
     def start(self, name, search, n_splits):
-        """Show ``name`` as searched; return the FitCounter the search reports to."""
+        """Show ``name`` as searched; return the FitCounter of its fits (None without a bar)."""
         if self.bar is None:
             return None
         total = len(ParameterGrid(search.param_grid)) * n_splits
-        counter = FitCounter(total, self.bar.update)
-        search.on_fits_done = counter
-        search.on_search_done = partial(self.note, name, "refitting the best")
         self.note(name, "")
-        return counter
+        return FitCounter(total, self.bar.update)
 
     def note(self, name, stage):
         if self.bar is None:

@@ -11,60 +11,79 @@ from sklearn.utils import _safe_indexing
 
 from sktoynet._estimators._grid_ties import best_index
 from sktoynet._utils import compiles
+from sktoynet.comparison._out_of_fold import out_of_fold_predictions
 from sktoynet.comparison._progress import counting_batches
-from sktoynet.comparison._search_base import LOSS, SCORE, ProgressCallbacks
+from sktoynet.comparison._search_base import LOSS, SCORE, CompareSearch, check_stopping
 
 #: A stoppable parallel search hands its fits to joblib in chunks of this many per worker.
 CHUNK_ROUNDS = 5
 
 
-class _ProgressGridSearchCV(ProgressCallbacks, GridSearchCV):
-    """GridSearchCV that reports its fits as they finish.
+class _ProgressGridSearchCV(CompareSearch, GridSearchCV):
+    """GridSearchCV that reports its fits as they finish, to the listener of :meth:`run`.
 
-    With ``n_jobs`` other than one process, every candidate x fold is handed
-    to joblib at once (as GridSearchCV does) and ``on_fits_done`` is called
-    from the parent as each batch of fits comes back (see
-    :func:`sktoynet.comparison._progress.counting_batches`). In one process, the
-    candidates are evaluated one after the other and reported each in turn:
-    the same fits in the same order. ``cv_results_`` and the best estimator
-    are those GridSearchCV computes. ``on_search_done`` is called before the
-    refit.
+    Run with a listener, with ``n_jobs`` other than one process, every
+    candidate x fold is handed to joblib at once, as GridSearchCV does (in
+    chunks of a few rounds when the listener can stop the search: see
+    :meth:`_chunks`), and the listener's ``on_fits_done`` is called from the
+    parent as each batch of fits comes back (see
+    :func:`sktoynet.comparison._progress.counting_batches`). In one process,
+    the candidates are evaluated one after the other and reported each in
+    turn: the same fits in the same order. ``cv_results_`` and the best
+    estimator are those GridSearchCV computes. ``on_search_done`` is called
+    before the refit. A plain :meth:`fit`, without a listener, is
+    GridSearchCV's.
 
     The search is multi-metric (the comparison's score and, with
     ``predict_proba``, the log-loss) and its ``refit`` is a callable, so
     :meth:`score` uses the ``"score"`` metric, as a single-metric search would.
-    When ``stopping`` is set (see :class:`~sktoynet.comparison._search_base.ProgressCallbacks`),
-    the search raises :class:`~sktoynet.comparison._search_base.SearchStopped` before its
-    next chunk of candidates, or before its refit.
+    When the listener asks it to stop, the search raises
+    :class:`~sktoynet.comparison._search_base.SearchStopped` before its next
+    chunk of candidates, or before its refit.
     """
 
+    def warm_up(self, X, y, split):
+        """Fit the first grid point once on ``split`` (see :func:`warm_up_seconds`); its seconds."""
+        return warm_up_seconds(self.estimator, self.param_grid, X, y, split)
+
+    def compile_time(self, warm_up_seconds):
+        """The warm-up fit's time beyond a steady-state fit of the same (first) grid point."""
+        if np.isnan(warm_up_seconds):
+            return np.nan
+        first_fit = float(self.cv_results_["mean_fit_time"][0])
+        return max(warm_up_seconds - first_fit, 0.0)
+
+    def out_of_fold_predictions(self, X, y, splits):
+        """The best estimator fitted again on each of ``splits``' first disjoint folds."""
+        return out_of_fold_predictions(self.best_estimator_, X, y, splits, n_jobs=self.n_jobs)
+
     def _in_parallel(self):
-        return self.on_fits_done is not None and effective_n_jobs(self.n_jobs) != 1
+        return self._listener is not None and effective_n_jobs(self.n_jobs) != 1
 
     def fit(self, X, y=None, **params):
         if not self._in_parallel():
             return super().fit(X, y, **params)
         # GridSearchCV picks its joblib backend when fit starts, before _run_search.
-        with counting_batches(self.on_fits_done):
+        with counting_batches(self._listener.on_fits_done):
             return super().fit(X, y, **params)
 
     def _run_search(self, evaluate_candidates):
         candidates = list(ParameterGrid(self.param_grid))
-        if self.on_fits_done is None and self.stopping is None:
+        listener = self._listener
+        if listener is None:
             evaluate_candidates(candidates)
-        elif effective_n_jobs(self.n_jobs) != 1:
+            return
+        if effective_n_jobs(self.n_jobs) != 1:
             for chunk in self._chunks(candidates):
-                self.check_stopping()
+                check_stopping(listener)
                 evaluate_candidates(chunk)
         else:
             for candidate in candidates:
-                self.check_stopping()
+                check_stopping(listener)
                 evaluate_candidates([candidate])
-                if self.on_fits_done is not None:
-                    self.on_fits_done(self.n_splits_)
-        self.check_stopping()  # before the refit
-        if self.on_search_done is not None:
-            self.on_search_done()
+                listener.on_fits_done(self.n_splits_)
+        check_stopping(listener)  # before the refit
+        listener.on_search_done()
 
     def _chunks(self, candidates):
         """All the candidates at once, or, when it may be stopped, in chunks of a few rounds.
@@ -72,7 +91,7 @@ class _ProgressGridSearchCV(ProgressCallbacks, GridSearchCV):
         A chunk holds about ``CHUNK_ROUNDS`` fits per worker, so that the workers
         stay busy and a stop waits for a few fits only.
         """
-        if self.stopping is None:
+        if not self._listener.can_stop():
             return [candidates]
         fits = CHUNK_ROUNDS * effective_n_jobs(self.n_jobs)
         size = max(1, round(fits / max(self.n_splits_, 1)))
@@ -101,7 +120,7 @@ def warm_up_seconds(estimator, grid, X, y, split):
     return time.perf_counter() - started
 
 
-def make_search(estimator, grid, splits, scoring, n_jobs):
+def make_search(estimator, grid, splits, scoring, *, n_jobs):
     metrics = {SCORE: scoring}
     if hasattr(estimator, "predict_proba"):
         metrics[LOSS] = "neg_log_loss"

@@ -15,16 +15,11 @@ those of one process. If this thread fails or is interrupted (Ctrl-C),
 in flight, instead of running on unseen.
 
 Other joblib backends (dask, threads) get every model's fits, as they did.
-
-A model that is slow to build (sktoynet's: building it imports TensorFlow,
-seconds) can be handed over :class:`Deferred`: it is built on its turn in
-this thread, once the other models' searches are under way.
 """
 
 import os
 import signal
 import threading
-from collections import deque
 from contextlib import contextmanager
 
 from joblib import effective_n_jobs, parallel_config
@@ -105,18 +100,11 @@ class Background:
 
         Waits in short steps, so that Ctrl-C reaches the waiting thread, and
         checks for an interrupt that Python discarded after each (see
-        :func:`~sktoynet._interrupt.check_interrupt`). Meanwhile it runs,
-        one after the other, the tasks this thread queued with
-        :func:`tasks_while_waiting` (it does not wait for the last one to end
-        before returning: a task runs to its end once started).
+        :func:`~sktoynet._interrupt.check_interrupt`).
         """
-        tasks = getattr(_waiting, "tasks", None)
         while not self._done.is_set():
             check_interrupt()
-            if tasks:
-                tasks.popleft()()
-            else:
-                self._done.wait(0.1)
+            self._done.wait(0.1)
         check_interrupt()  # the work may have failed because of it (a worker sent SIGTERM too)
         if self._error is not None:
             raise self._error
@@ -132,44 +120,3 @@ class Background:
         """
         self.stopping.set()
         self._thread.join(timeout)
-
-
-class Deferred:
-    """A model of :func:`sktoynet.compare` built on its turn, by the thread that searches it.
-
-    ``build()`` returns ``(estimator, param_grid)``; ``n_candidates``, the
-    grid's size, is known beforehand for the progress bar. A deferred model
-    is searched in this process, after the other models' searches have
-    started in the worker processes (if any), so its building overlaps them.
-    """
-
-    def __init__(self, build, n_candidates):
-        self.build = build
-        self.n_candidates = n_candidates
-
-    def then(self, step):
-        """The deferred model ``step(estimator, param_grid)`` makes of this one's."""
-        return Deferred(lambda: step(*self.build()), self.n_candidates)
-
-
-_waiting = threading.local()
-
-
-@contextmanager
-def tasks_while_waiting():
-    """Within the block, this thread runs its queued tasks while it waits on a :class:`Background`.
-
-    Yields a :class:`collections.deque`: append callables to it. For the
-    ``sktoynet`` command, which draws one problem's figures while it waits
-    for the next problem's searches in the worker processes. A task must
-    not raise, but for an interrupt (Ctrl-C), which stops the wait as it
-    would have anyway. Tasks still queued when the block ends are dropped;
-    other threads' waits never run them.
-    """
-    tasks = deque()
-    previous = getattr(_waiting, "tasks", None)
-    _waiting.tasks = tasks
-    try:
-        yield tasks
-    finally:
-        _waiting.tasks = previous

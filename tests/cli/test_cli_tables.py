@@ -75,8 +75,8 @@ def test_wide_problems_say_their_boundaries_are_a_pca_plane(every_dataset):
     page = (out / "index.html").read_text()
     for name, n_features in [("iris", 4), ("wine", 13), ("breast_cancer", 30)]:
         section = page.split(f'<section id="{name}">')[1].split("</section>")[0]
-        assert f"The data has {n_features} features" in section
-        assert "PCA plane" in section
+        # One note, plotting's, on each panel and under the figure.
+        assert f"Decision boundaries: {n_features} features: PCA plane of" in section
     section = page.split('<section id="moons">')[1].split("</section>")[0]
     assert "PCA plane" not in section
 
