@@ -37,8 +37,12 @@ SPREAD = [round(0.02 + 0.88 * i / 16, 3) for i in range(17)]
 
 HARNESS = textwrap.dedent(
     """
-    import contextlib, gc, io, json, os, shutil, signal, sys, tempfile, threading, time
+    import contextlib, faulthandler, gc, io, json, os, shutil, signal, sys, tempfile, threading
+    import time
     from pathlib import Path
+
+    # Should a run hang, every thread's stack reaches the test's message before its timeout.
+    faulthandler.dump_traceback_later(540, exit=True)
 
     import sktoynet._report._folder as output
     from sktoynet.cli import main
