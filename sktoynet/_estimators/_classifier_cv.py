@@ -13,14 +13,9 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from sktoynet._engine._keys import PER_MEMBER_OPTIMIZERS, ProgramKey, width_bucket
-from sktoynet._engine._memory import (
-    estimate_fit_bytes,
-    grid_too_large_error,
-    members_per_chunk,
-)
+from sktoynet._engine._keys import PER_MEMBER_OPTIMIZERS
+from sktoynet._engine._members import Fits, NetworkSet, Training, train_network_sets
 from sktoynet._engine._network import NetworkSpec, initial_stacked_weights
-from sktoynet._engine._programs import train_on_program
 from sktoynet._estimators import _diagnostics
 from sktoynet._estimators._classifier import AUTO_BATCH_SIZE, ToyNetClassifier, copy_fit_state
 from sktoynet._estimators._grid_ties import best_index
@@ -500,109 +495,44 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
     def _train_grid(self, X, y_encoded, classes, points, fit_weights, validation_weights, rng):
         """Train every grid point x fit x restart; ``{(point, fit): (outcome, spec)}``, seconds."""
         n_fits = fit_weights.shape[1]
-        members_per_point = n_fits * self.n_init
         n_outputs = 1 if classes.size == 2 else classes.size
-        max_width = max(point["width"] for point in points)
-
-        # X is (rows, features), or (rows, fits, features): each fit's view of the rows.
-        views = X.shape[1] if X.ndim == 3 else 0
-
-        def spec_of(width, n_init, blocks=(), views=0):
-            return NetworkSpec(
-                X.shape[-1], width, n_outputs, self.hidden_activation, n_init, blocks, views
-            )
-
-        def key_of(n_members, chunk_points=None):
-            # A block per width bucket of the chunk's grid points; for the
-            # memory estimate (no points given), every member at the widest.
-            blocks = ()
-            if chunk_points is not None:
-                blocks = _blocks([points[p]["width"] for p in chunk_points], members_per_point)
-            return ProgramKey.for_fit(
-                spec_of(
-                    max(w for _, w in blocks) if blocks else max_width, n_members, blocks, views
+        # Drawn once for the whole grid, so that how the engine cuts it into
+        # program calls changes no network's start.
+        sets = [
+            NetworkSet(
+                point["width"],
+                point["learning_rate"],
+                initial_stacked_weights(
+                    NetworkSpec(
+                        X.shape[-1],
+                        point["width"],
+                        n_outputs,
+                        self.hidden_activation,
+                        n_fits * self.n_init,
+                    ),
+                    rng,
                 ),
-                self.optimizer,
-                self._program_batch_size(fit_weights),
-                n_rows=X.shape[0],
-                with_validation=self.early_stopping,
-                per_member=True,
             )
-
-        # Drawn once for the whole grid, so that chunks change no network's start.
-        starts = [
-            initial_stacked_weights(spec_of(p["width"], members_per_point), rng) for p in points
+            for point in points
         ]
-        batch_seed = rng.randint(np.iinfo(np.int32).max)
-        chunk = members_per_chunk(
-            len(points), members_per_point, lambda n: estimate_fit_bytes(key_of(n), X.shape[0])
+        validation = (X, y_encoded, validation_weights) if self.early_stopping else None
+        training = Training(
+            n_init=self.n_init,
+            n_outputs=n_outputs,
+            hidden_activation=self.hidden_activation,
+            optimizer=self.optimizer,
+            batch_size=self._program_batch_size(fit_weights),
+            epochs=self.epochs,
+            tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
+            alpha=float(self.alpha),
+            batch_seed=rng.randint(np.iinfo(np.int32).max),
+            restarts=self.restarts,
+            report_epoch=self._print_epoch if self.verbose else None,
         )
-        if chunk == 0:
-            needed = estimate_fit_bytes(key_of(members_per_point), X.shape[0])
-            raise grid_too_large_error(self, members_per_point, needed, *X.shape)
-
-        outcomes, fit_time = {}, 0.0
-        for chunk_points in _chunks_by_rate(points, chunk):
-            n_members = len(chunk_points) * members_per_point
-            key = key_of(n_members, chunk_points)
-            chunk_width = key.spec.width
-            # Members by block, then fit, then grid point, then restart: a block
-            # with input views takes its members view by view (see StackedDense).
-            # A group is one (grid point, fit), whatever the order.
-            point_of_member, fit_of_member, restart_of_member = (
-                index.ravel()
-                for index in np.meshgrid(
-                    np.arange(len(chunk_points)),
-                    np.arange(n_fits),
-                    np.arange(self.n_init),
-                    indexing="ij",
-                )
-            )
-            block_of_point = np.repeat(
-                np.arange(len(key.spec.blocks)),
-                [n_members // members_per_point for n_members, _ in key.spec.blocks],
-            )
-            order = np.lexsort(
-                (restart_of_member, point_of_member, fit_of_member, block_of_point[point_of_member])
-            )
-            point_of_member, fit_of_member = point_of_member[order], fit_of_member[order]
-            chunk_starts = _padded_concatenation([starts[p] for p in chunk_points], chunk_width)
-            chunk_points_array = np.asarray(chunk_points)
-            widths = np.array([points[p]["width"] for p in chunk_points_array[point_of_member]])
-            rates = np.array(
-                [points[p]["learning_rate"] for p in chunk_points_array[point_of_member]]
-            )
-            validation = None
-            if self.early_stopping:
-                validation = (X, y_encoded, validation_weights[:, fit_of_member])
-            started = time.perf_counter()
-            grouped, _ = train_on_program(
-                key,
-                X,
-                y_encoded,
-                fit_weights[:, fit_of_member],
-                estimator=self,
-                initial_weights=[weights[order] for weights in chunk_starts],
-                learning_rate=rates,
-                epochs=self.epochs,
-                tol=self.tol,
-                n_iter_no_change=self.n_iter_no_change,
-                rng=np.random.RandomState(batch_seed),
-                validation=validation,
-                report_epoch=self._print_epoch if self.verbose else None,
-                groups=point_of_member * n_fits + fit_of_member,
-                member_widths=widths,
-                alpha=float(self.alpha),
-                restarts=self.restarts,
-            )
-            fit_time += time.perf_counter() - started
-            for offset, point in enumerate(chunk_points):
-                width = points[point]["width"]
-                for fit in range(n_fits):
-                    outcome = grouped.group(offset * n_fits + fit)
-                    outcome.stacked_weights = _trimmed(outcome.stacked_weights, width)
-                    outcomes[point, fit] = (outcome, spec_of(width, self.n_init))
-        return outcomes, fit_time
+        return train_network_sets(
+            sets, Fits(X, y_encoded, fit_weights, validation), training, estimator=self
+        )
 
     def _cv_results(self, views, y, y_encoded, classes, points, folds, outcomes, fit_time):
         """GridSearchCV's ``cv_results_`` for the metrics ``score`` and ``neg_log_loss``."""
@@ -684,66 +614,3 @@ def _neg_log_loss(proba, true):
     clipped = np.clip(proba, eps, 1 - eps)
     clipped /= clipped.sum(axis=1, keepdims=True)
     return float(np.mean(np.log(clipped[np.arange(true.size), true])))
-
-
-def _blocks(widths, members_per_point):
-    """``((n_members, width), ...)``: consecutive grid points of one width bucket share a block.
-
-    Each block is as wide as its widest point, so widths 2, 4 and 8 (one
-    bucket) train as one block, as a ToyNetClassifier would pad them, and
-    widths 4, 16 and 64 as three, so that the narrow ones do not compute 64
-    units. Fewer blocks make a smaller program, quicker to compile.
-    """
-    blocks = []
-    for width in widths:
-        if blocks and width_bucket(width) == width_bucket(blocks[-1][1]):
-            n_members, widest = blocks[-1]
-            blocks[-1] = (n_members + members_per_point, max(widest, width))
-        else:
-            blocks.append((members_per_point, width))
-    return tuple(blocks)
-
-
-def _chunks_by_rate(points, size):
-    """The grid points in program calls: one learning rate per call, at most ``size`` points.
-
-    Networks with a large learning rate stop after a few dozen epochs and
-    those with a small one may train for all their epochs; trained together,
-    the stopped ones would still be computed until the last one stops. Each
-    learning rate gets calls of its own instead, of the same shape when the
-    widths are the same for every rate (a grid), so one compiled program
-    serves them all.
-    """
-    chunks, start = [], 0
-    while start < len(points):
-        rate = points[start]["learning_rate"]
-        end = start
-        while end < len(points) and points[end]["learning_rate"] == rate:
-            end += 1
-        chunks += [range(first, min(first + size, end)) for first in range(start, end, size)]
-        start = end
-    return chunks
-
-
-def _padded_concatenation(stacked_weights_list, width):
-    """Stacked weights of several grid points, zero-padded to ``width`` and joined."""
-    joined = []
-    for index in range(4):
-        parts = []
-        for weights in stacked_weights_list:
-            part = weights[index]
-            if index in (0, 1):  # hidden kernel and bias: units on the last axis
-                padding = [(0, 0)] * (part.ndim - 1) + [(0, width - part.shape[-1])]
-            elif index == 2:  # head kernel: units on the middle axis
-                padding = [(0, 0), (0, width - part.shape[1]), (0, 0)]
-            else:
-                padding = [(0, 0)] * part.ndim
-            parts.append(np.pad(part, padding))
-        joined.append(np.concatenate(parts))
-    return joined
-
-
-def _trimmed(stacked_weights, width):
-    """Stacked weights cut to the first ``width`` hidden units."""
-    kernel1, bias1, kernel2, bias2 = stacked_weights
-    return [kernel1[..., :width], bias1[..., :width], kernel2[:, :width], bias2]
