@@ -42,8 +42,20 @@ def _release_shared_memory():
     reuses (None before the first parallel call); joblib has no public way
     to reach it without making one.
     """
+    import atexit
+
     from joblib.externals.loky import reusable_executor
 
     executor = reusable_executor._executor
-    if executor is not None:
-        executor.terminate(kill_workers=True)
+    if executor is None:
+        return
+    executor.terminate(kill_workers=True)
+    # terminate() forgets only the folders that exist on disk; the others (a
+    # call's folder is made only for an array large enough to share) stay
+    # registered with the tracker until joblib's handlers at exit, which an
+    # exit cut short skips. Those handlers are run now instead.
+    finalizers = executor._temp_folder_manager._finalizers
+    for context_id in list(finalizers):
+        finalizer = finalizers.pop(context_id)
+        atexit.unregister(finalizer)
+        finalizer()
