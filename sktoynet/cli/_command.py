@@ -27,7 +27,7 @@ from sktoynet.cli._datasets import (
     load_csv,
     load_named,
 )
-from sktoynet.cli._workers import kill_worker_processes
+from sktoynet.cli._workers import kill_worker_processes, quiet_resource_tracker
 from sktoynet.comparison._data_summary import summarize
 
 #: Where ``sktoynet compare`` writes its report unless told otherwise.
@@ -158,7 +158,9 @@ def build_parser():
 def run():
     """The ``sktoynet`` command's entry point: :func:`main`, then exit with its status.
 
-    Three things make the exit prompt (none is done by :func:`main`, which
+    The resource tracker of the worker processes is kept quiet (see
+    :func:`~sktoynet.cli._workers.quiet_resource_tracker`). Three things make
+    the exit prompt (none is done by :func:`main`, which
     also runs inside other programs, the tests among them):
 
     - the worker processes are ended: joblib's executor would otherwise shut
@@ -181,6 +183,7 @@ def run():
     the ending of the workers with a traceback; it only starts that grace
     period, if it has not started yet.
     """
+    quiet_resource_tracker()
     status = main()
     grace = partial(_end_anyway_after, EXIT_GRACE_SECONDS, status)
     for signum in STOP_SIGNALS:

@@ -6,6 +6,28 @@ to joblib; the command, which owns its process, ends them itself.
 """
 
 import multiprocessing
+import sys
+
+#: A warning filter, in ``python -W`` form, for loky's resource tracker.
+TRACKER_LEAK_WARNINGS_IGNORED = "ignore:resource_tracker:UserWarning"
+
+
+def quiet_resource_tracker():
+    """Keep loky's resource tracker from warning about what the command's exit leaves it.
+
+    For ``sktoynet compare``, before any worker process starts. The tracker
+    is a process of its own that outlives the command and deletes the
+    semaphores and temporary folders that joblib's workers used, when Python's
+    handlers at exit did not. The command's exit kills its workers and, after
+    an interrupt, may be cut short by the grace period: the tracker then
+    cleans up as it should, but first warned about "leaked" objects on the
+    terminal, after the command's last line. The tracker starts with the
+    interpreter's ``-W`` options (``sys.warnoptions``), so this filter, which
+    matches only the tracker's own messages, reaches it (and the workers,
+    which never raise such a warning).
+    """
+    if TRACKER_LEAK_WARNINGS_IGNORED not in sys.warnoptions:
+        sys.warnoptions.append(TRACKER_LEAK_WARNINGS_IGNORED)
 
 
 def kill_worker_processes():
@@ -42,20 +64,8 @@ def _release_shared_memory():
     reuses (None before the first parallel call); joblib has no public way
     to reach it without making one.
     """
-    import atexit
-
     from joblib.externals.loky import reusable_executor
 
     executor = reusable_executor._executor
-    if executor is None:
-        return
-    executor.terminate(kill_workers=True)
-    # terminate() forgets only the folders that exist on disk; the others (a
-    # call's folder is made only for an array large enough to share) stay
-    # registered with the tracker until joblib's handlers at exit, which an
-    # exit cut short skips. Those handlers are run now instead.
-    finalizers = executor._temp_folder_manager._finalizers
-    for context_id in list(finalizers):
-        finalizer = finalizers.pop(context_id)
-        atexit.unregister(finalizer)
-        finalizer()
+    if executor is not None:
+        executor.terminate(kill_workers=True)
