@@ -19,6 +19,7 @@ import numpy as np
 from sktoynet._engine._keys import ProgramKey, width_bucket
 from sktoynet._engine._memory import estimate_fit_bytes, grid_too_large_error, members_per_chunk
 from sktoynet._engine._network import NetworkSpec
+from sktoynet._engine._program_base import pad_to
 from sktoynet._engine._programs import train_on_program
 
 
@@ -231,20 +232,21 @@ def _calls_by_rate(sets, size):
     return calls
 
 
+#: For each stacked weight (hidden kernel, hidden bias, head kernel, head
+#: bias), the axis of the hidden units; None for none.
+_UNITS_AXIS = (-1, -1, 1, None)
+
+
 def _padded_concatenation(stacked_weights_list, width):
     """Stacked weights of several sets, zero-padded to ``width`` and joined."""
     joined = []
-    for index in range(4):
+    for index, axis in enumerate(_UNITS_AXIS):
         parts = []
         for weights in stacked_weights_list:
-            part = weights[index]
-            if index in (0, 1):  # hidden kernel and bias: units on the last axis
-                padding = [(0, 0)] * (part.ndim - 1) + [(0, width - part.shape[-1])]
-            elif index == 2:  # head kernel: units on the middle axis
-                padding = [(0, 0), (0, width - part.shape[1]), (0, 0)]
-            else:
-                padding = [(0, 0)] * part.ndim
-            parts.append(np.pad(part, padding))
+            shape = list(weights[index].shape)
+            if axis is not None:
+                shape[axis] = width
+            parts.append(pad_to(weights[index], shape))
         joined.append(np.concatenate(parts))
     return joined
 
