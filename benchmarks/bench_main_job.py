@@ -56,16 +56,20 @@ def children_cpu_seconds():
     return usage.ru_utime + usage.ru_stime
 
 
-def run_main_job(extra_args, out_dir, prefix=("-m", "sktoynet")):
+def run_main_job(extra_args, out_dir, prefix=("-m", "sktoynet"), tree=None):
     """Wall and CPU seconds of one ``sktoynet compare`` in a fresh process, and its table.
 
     The CPU seconds are those of the process and of its worker processes
-    (which it waits for before exiting), over all cores.
+    (which it waits for before exiting), over all cores. ``tree``, a source
+    folder, runs sktoynet from there instead of the installed package.
     """
     command = [sys.executable, *prefix, "compare", "--quiet", "--out", str(out_dir)]
+    env = None if tree is None else dict(os.environ, PYTHONPATH=str(tree))
     cpu_before = children_cpu_seconds()
     started = time.perf_counter()
-    subprocess.run([*command, *extra_args], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [*command, *extra_args], check=True, stdout=subprocess.DEVNULL, env=env, cwd=tree
+    )
     seconds = time.perf_counter() - started
     cpu = children_cpu_seconds() - cpu_before
     table = pd.read_csv(out_dir / "results.csv", index_col=["dataset", "model"])

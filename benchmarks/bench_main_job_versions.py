@@ -1,7 +1,8 @@
 """The main job, ``sktoynet compare``, of two source trees, taking turns.
 
 Each round runs the README's main job once from each tree, in a fresh
-process (``PYTHONPATH`` set to the tree), alternating which goes first, and
+process (``PYTHONPATH`` set to the tree, without the progress bar, as
+``bench_main_job.py`` runs it), alternating which goes first, and
 prints every wall time, the medians and their ratio. Use it to see what a
 change costs or saves against the previous release: check the release out
 in a git worktree and pass both folders.
@@ -10,27 +11,18 @@ Run: python benchmarks/bench_main_job_versions.py OLD_TREE NEW_TREE [--rounds 5]
 """
 
 import argparse
-import os
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
+from pathlib import Path
+
+from bench_main_job import run_main_job
 
 
 def main_job_seconds(tree):
     """Wall seconds of ``sktoynet compare`` run from the source tree ``tree``."""
-    with tempfile.TemporaryDirectory() as out:
-        env = dict(os.environ, PYTHONPATH=tree)
-        started = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "sktoynet", "compare", "--out", os.path.join(out, "report")],
-            env=env,
-            cwd=tree,
-            capture_output=True,
-            check=True,
-        )
-        return time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as scratch:
+        seconds, _, _ = run_main_job([], Path(scratch) / "report", tree=tree)
+    return seconds
 
 
 def main():
