@@ -160,8 +160,8 @@ def run():
 
     The resource tracker of the worker processes is kept quiet (see
     :func:`~sktoynet.cli._workers.quiet_resource_tracker`). Three things make
-    the exit prompt (none is done by :func:`main`, which
-    also runs inside other programs, the tests among them):
+    the exit prompt (none is done by :func:`main`, which also runs inside
+    other programs, the tests among them):
 
     - the worker processes are ended: joblib's executor would otherwise shut
       them down one by one at exit (about 0.4 s), and after Ctrl-C it would
