@@ -13,6 +13,13 @@ docs/performance.rst.)
 import sys
 
 
+def _no_deferred_net():
+    from sktoynet.comparison import _models
+
+    # sktoynet's model built with the others, before any search starts, as a library call does.
+    _models.command_models = _models.default_models
+
+
 def _no_worker_killing():
     from sktoynet.cli import _command
 
@@ -26,6 +33,7 @@ def _no_exit_watchdog():
 
 
 SWITCHES = {
+    "deferred_net": _no_deferred_net,
     "worker_killing": _no_worker_killing,
     "exit_watchdog": _no_exit_watchdog,
 }

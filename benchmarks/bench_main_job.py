@@ -43,6 +43,7 @@ SETTINGS = {"default (side by side)": [], "--n-jobs 1": ["--n-jobs", "1"]}
 #: ``--mechanisms``: the setting's name, and the switch of ``_main_job_without.py``.
 MECHANISMS = {
     "as it is": "none",
+    "without the deferred net": "deferred_net",
     "without worker killing": "worker_killing",
     "without exit watchdog": "exit_watchdog",
 }

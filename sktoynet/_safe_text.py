@@ -173,6 +173,7 @@ def neutralise_csv_frame(frame):
 
 def _map_text(frame, function):
     """A copy of ``frame`` with ``function`` applied to the strings of its labels and cells."""
+
     def on_strings(value):
         return function(value) if isinstance(value, str) else value
 

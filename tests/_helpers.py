@@ -17,7 +17,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 
 #: Settings that keep a fit to a few hundredths of a second in tests.
 #: Where the command gets its models: tests patch it to compare fewer, faster ones.
-COMMAND_MODELS = "sktoynet.comparison._models.default_models"
+COMMAND_MODELS = "sktoynet.comparison._models.command_models"
 
 FAST_PARAMS = {"epochs": 30, "n_init": 2, "random_state": 0}
 

@@ -279,7 +279,7 @@ def main(argv=None) -> int:
     return EXIT_USAGE  # pragma: no cover - argparse requires a command
 
 
-def _compare_problem(args, problem, repeats, compare_summarised, default_models):
+def _compare_problem(args, problem, repeats, compare_summarised, models):
     """Compare the models on one problem, printing its summary, table and verdict."""
     from sktoynet._report._render import format_table, verdict_lines
 
@@ -299,7 +299,7 @@ def _compare_problem(args, problem, repeats, compare_summarised, default_models)
         problem.X,
         problem.y,
         summary,
-        models=default_models(args.random_state, quick=args.quick),
+        models=models(args.random_state, quick=args.quick),
         cv=args.cv,
         scoring=args.scoring,
         n_jobs=args.n_jobs,
@@ -355,7 +355,7 @@ def _compare(args, parser):
 
     from sktoynet.comparison._checks import check_scoring, check_target, target_warnings
     from sktoynet.comparison._compare import compare_summarised
-    from sktoynet.comparison._models import default_models
+    from sktoynet.comparison._models import command_models
 
     problems = _load_problems(args, parser)
     get_scorer(args.scoring)  # an unknown name fails now, not after minutes of fitting
@@ -375,7 +375,7 @@ def _compare(args, parser):
             warning = for_terminal(f"{problem.title}: {line}")
             print(f"sktoynet: warning: {warning}", file=sys.stderr, flush=True)
     try:
-        return _run(args, problems, folder, compare_summarised, default_models)
+        return _run(args, problems, folder, compare_summarised, command_models)
     finally:
         if folder is not None:
             folder.discard()
@@ -409,7 +409,7 @@ def _minutes(seconds):
     return f"{low:.0f}-{high:.0f} minutes"
 
 
-def _run(args, problems, folder, compare_summarised, default_models):
+def _run(args, problems, folder, compare_summarised, models):
     from sktoynet._report._render import Section, save_sections
     from sktoynet.comparison._compare import DEFAULT_REPEATS
 
@@ -422,7 +422,7 @@ def _run(args, problems, folder, compare_summarised, default_models):
     print(f"sktoynet {__version__}: {settings}")
     sections = []
     for problem in problems:
-        result = _compare_problem(args, problem, repeats, compare_summarised, default_models)
+        result = _compare_problem(args, problem, repeats, compare_summarised, models)
         sections.append(Section(problem, result))
     if folder is not None:
         print(f"\nwriting the report to {args.out} ...", flush=True)

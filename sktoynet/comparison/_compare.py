@@ -18,7 +18,7 @@ from sktoynet.comparison import _flags, _preprocessing
 from sktoynet.comparison._baseline import imbalance_hint, judge_baseline, score_baseline
 from sktoynet.comparison._checks import check_scoring, check_target, target_warnings
 from sktoynet.comparison._data_summary import as_frame, check_finite, summarize
-from sktoynet.comparison._models import default_models
+from sktoynet.comparison._models import DeferredModel, default_models
 from sktoynet.comparison._result import ComparisonResult
 from sktoynet.comparison._run import search_all
 from sktoynet.comparison._search_base import LOSS, SCORE
@@ -247,7 +247,12 @@ def _compare(
     with caching or contextlib.nullcontext() as cache:
         if preprocessed:
             preprocessed_model = partial(_preprocessing.with_preprocessing, memory=cache)
-            models = {name: preprocessed_model(*spec) for name, spec in models.items()}
+            models = {
+                name: spec.then(preprocessed_model)
+                if isinstance(spec, DeferredModel)
+                else preprocessed_model(*spec)
+                for name, spec in models.items()
+            }
             # Fitted once on all rows before the search: it says how many columns the
             # models get, and a table it cannot encode fails now, not fold after fold.
             summary.n_model_inputs = _preprocessing.make_preprocessing().fit_transform(X).shape[1]
@@ -314,7 +319,11 @@ def _splitter(cv, n_repeats, random_state):
 
 
 def _as_model_grids(models):
-    """``{name: (estimator, grid)}``, validated, with fresh clones of the estimators."""
+    """``{name: (estimator, grid)}``, validated, with fresh clones of the estimators.
+
+    A :class:`~sktoynet.comparison._models.DeferredModel` (the command's) is
+    kept as it is: it builds a fresh estimator on its turn.
+    """
     if not isinstance(models, dict) or not models:
         raise ValueError(
             "models must be a non-empty dict {name: (estimator, param_grid)}, "
@@ -322,6 +331,9 @@ def _as_model_grids(models):
         )
     checked = {}
     for name, spec in models.items():
+        if isinstance(spec, DeferredModel):
+            checked[str(name)] = spec
+            continue
         estimator, grid = spec if isinstance(spec, tuple) else (spec, {})
         if not hasattr(estimator, "fit"):
             raise ValueError(f"models[{name!r}] is not an estimator: {estimator!r}")

@@ -1,6 +1,11 @@
 """The models and grids compared by default, and what a run of them costs."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import ParameterGrid
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -48,6 +53,45 @@ def default_models(random_state=None, *, quick=False):
     ['toynetclassifier__learning_rate', 'toynetclassifier__width']
     """
     return {"sktoynet": _toynet_model(random_state, quick), **_peer_models(random_state, quick)}
+
+
+@dataclass(frozen=True)
+class DeferredModel:
+    """A model of :func:`compare` whose estimator is built when its search starts.
+
+    Building sktoynet's model imports TensorFlow, which takes seconds in a
+    fresh process. Deferred, that import runs in this process while the
+    other models' fits already run in the worker processes (see
+    :func:`~sktoynet.comparison._run.search_all`). A deferred model is
+    always searched in this process, as a model that compiles is.
+
+    Parameters
+    ----------
+    build : callable
+        Returns ``(estimator, param_grid)``.
+    n_candidates : int
+        The grid's size, known beforehand for the progress bar.
+    """
+
+    build: Callable[[], tuple]
+    n_candidates: int
+
+    def then(self, step):
+        """The deferred model ``step(estimator, param_grid)`` makes of this one's."""
+        return DeferredModel(lambda: step(*self.build()), self.n_candidates)
+
+
+def command_models(random_state=None, *, quick=False):
+    """:func:`default_models` for the ``sktoynet`` command: sktoynet's is a :class:`DeferredModel`.
+
+    A library call of :func:`compare` gets its models built (and TensorFlow
+    imported) by the caller; the command builds sktoynet's only once the
+    other models' searches have started, and saves the import's seconds.
+    """
+    toynet = DeferredModel(
+        partial(_toynet_model, random_state, quick), len(ParameterGrid(_toynet_grid(quick)))
+    )
+    return {"sktoynet": toynet, **_peer_models(random_state, quick)}
 
 
 #: Seconds per row of the default models' whole run (5 folds, the refit included), with or

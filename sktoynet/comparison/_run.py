@@ -8,6 +8,7 @@ from sklearn.model_selection import ParameterGrid
 
 from sktoynet._interrupt import interrupts_deferred
 from sktoynet._utils import compiles
+from sktoynet.comparison._models import DeferredModel
 from sktoynet.comparison._out_of_fold import class_tables, expected_fit_warnings_hidden
 from sktoynet.comparison._progress import FitCounter, InterruptSafeBar
 from sktoynet.comparison._search_base import SearchListener, check_stopping
@@ -22,18 +23,15 @@ def search_all(models, X, y, splits, scoring, n_jobs, progress):
     time and out-of-fold confusion matrix and per-class metrics. With local
     worker processes, the models that compile are searched in this thread
     while the others run in the workers (see :mod:`sktoynet.comparison._side_by_side`).
+    A :class:`~sktoynet.comparison._models.DeferredModel` is built on its turn,
+    in this thread, once the workers' searches have started.
     """
     n_workers = local_worker_processes(n_jobs)
     here_n_jobs = None if n_workers else n_jobs  # one fit after the other, in this process
-    here = [name for name, (estimator, _) in models.items() if not n_workers or compiles(estimator)]
+    here = [name for name, spec in models.items() if not n_workers or _compiles(spec)]
     elsewhere = [name for name in models if name not in here]
-    # In the background thread, n_workers as a number: that thread has no joblib context.
-    jobs = {name: n_workers if name in elsewhere else here_n_jobs for name in models}
-    searches = {
-        name: make_search(*spec, splits, scoring, n_jobs=jobs[name])
-        for name, spec in models.items()
-    }
-    n_candidates = sum(len(ParameterGrid(grid)) for _, grid in models.values())
+    n_candidates = sum(_n_candidates(spec) for spec in models.values())
+    searches = {}  # each made just before it runs
     bar = None
     try:
         # A signal while tqdm draws the bar is raised once the bar exists, so the bar is
@@ -41,7 +39,7 @@ def search_all(models, X, y, splits, scoring, n_jobs, progress):
         # garbage collector).
         with interrupts_deferred():
             bar = _progress_bar(n_candidates, len(splits)) if progress else None
-        labels = _BarLabels(bar, order=list(searches))
+        labels = _BarLabels(bar, order=list(models))
         run = partial(_search_one, X=X, y=y, splits=splits, labels=labels)
         background = None
         extras = {}
@@ -51,8 +49,17 @@ def search_all(models, X, y, splits, scoring, n_jobs, progress):
         with expected_fit_warnings_hidden():
             try:
                 if elsewhere:
+                    # In the background thread, n_workers as a number: that thread has no
+                    # joblib context.
+                    for name in elsewhere:
+                        searches[name] = make_search(
+                            *models[name], splits, scoring, n_jobs=n_workers
+                        )
                     background = Background(partial(_search_in_workers, elsewhere, searches, run))
                 for name in here:
+                    searches[name] = make_search(
+                        *_built(models[name]), splits, scoring, n_jobs=here_n_jobs
+                    )
                     extras[name] = run(name, searches[name])
                 if background is not None:
                     extras.update(background.result())
@@ -63,7 +70,21 @@ def search_all(models, X, y, splits, scoring, n_jobs, progress):
     finally:
         if bar is not None:
             bar.close()
-    return searches, {name: extras[name] for name in searches}
+    return {name: searches[name] for name in models}, {name: extras[name] for name in models}
+
+
+def _compiles(spec):
+    """Whether the model ``spec`` is searched in this process: it compiles, or is deferred."""
+    return isinstance(spec, DeferredModel) or compiles(spec[0])
+
+
+def _n_candidates(spec):
+    return spec.n_candidates if isinstance(spec, DeferredModel) else len(ParameterGrid(spec[1]))
+
+
+def _built(spec):
+    """``(estimator, grid)`` of the model ``spec``, built now if it is deferred."""
+    return spec.build() if isinstance(spec, DeferredModel) else spec
 
 
 def _search_in_workers(names, searches, run, stopping):

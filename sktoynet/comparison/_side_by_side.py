@@ -7,7 +7,9 @@ default loky backend), :func:`sktoynet.compare` splits the work in two:
   one fit after the other. Once compiled, their fits take milliseconds, while
   a worker process would first import TensorFlow and compile again;
 - meanwhile a :class:`Background` thread searches the other models, handing
-  their fits to the worker processes.
+  their fits to the worker processes. It starts first, so that a model
+  built on its turn (:class:`~sktoynet.comparison._models.DeferredModel`,
+  the command's net) imports TensorFlow while those fits already run.
 
 Every fit is seeded and gets the same rows either way, so the results are
 those of one process. If this thread fails or is interrupted (Ctrl-C),

@@ -2,10 +2,12 @@
 
 import numpy as np
 import pytest
+from sklearn.model_selection import ParameterGrid
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sktoynet.comparison import compare, default_models
+from sktoynet.comparison._models import DeferredModel, command_models
 
 
 def test_default_models_are_scaled_pipelines_with_their_grids():
@@ -40,3 +42,19 @@ def test_sktoynet_chosen_net_is_confidently_right_on_the_toy_problems(problem):
     true_class = np.searchsorted(net.classes_, data.y)
     assert proba[np.arange(len(data.y)), true_class].mean() >= 0.9
     assert result.table.loc["sktoynet", "mean_test_score"] >= 0.99
+
+
+@pytest.mark.parametrize("quick", [False, True])
+def test_the_command_defers_only_the_net_and_builds_the_default_one(quick):
+    deferred, default = command_models(3, quick=quick), default_models(3, quick=quick)
+    assert list(deferred) == list(default)
+    net = deferred["sktoynet"]
+    assert isinstance(net, DeferredModel)
+    assert net.n_candidates == len(ParameterGrid(default["sktoynet"][1]))
+    built = net.build()
+    assert built[1] == default["sktoynet"][1]
+    assert built[0].get_params(deep=True).keys() == default["sktoynet"][0].get_params().keys()
+    assert repr(built[0]) == repr(default["sktoynet"][0])
+    assert net.build()[0] is not built[0]  # a fresh estimator each time
+    for name in ["LogisticRegression", "MLPClassifier"]:
+        assert repr(deferred[name]) == repr(default[name])

@@ -86,6 +86,50 @@ def test_two_jobs_give_the_same_table_as_one(two_squares, monkeypatch):
     assert np.isfinite(parallel.table.loc["sktoynet", "compile_time"])
 
 
+def deferred(models, name, built_while):
+    """``models`` with ``name`` a DeferredModel; ``built_while`` records what ran at its build."""
+    from sktoynet.comparison._models import DeferredModel
+
+    def build():
+        built_while.append(
+            any(t.name == "sktoynet-background-searches" for t in threading.enumerate())
+        )
+        return small_models()[name]
+
+    return {**models, name: DeferredModel(build, n_candidates=4)}
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_a_deferred_model_is_built_once_the_workers_search_and_scores_the_same(
+    two_squares, n_jobs
+):
+    X, y = two_squares
+    eager = compare(X, y, models=small_models(), cv=3, random_state=0)
+    built_while = []
+    models = deferred(small_models(), "sktoynet", built_while)
+    late = compare(X, y, models=models, cv=3, random_state=0, n_jobs=n_jobs)
+    # Built once, after the other models' searches started in the workers (if any).
+    assert built_while == [n_jobs == 2]
+    assert list(late.table.index) == list(eager.table.index)
+    columns = ["best_params", "mean_test_score", "std_test_score", "train_score"]  # not times
+    pd.testing.assert_frame_equal(late.table[columns], eager.table[columns])
+
+
+def test_a_deferred_model_gets_the_preprocessing_of_a_mixed_table(two_squares):
+    X, y = two_squares
+    frame = pd.DataFrame(X, columns=["a", "b"]).assign(c=np.where(y == y[0], "u", "v"))
+    built_while = []
+    models = {"sktoynet": small_models()["sktoynet"]}
+    eager = compare(frame, y, models=models, cv=3, random_state=0)
+    late = compare(frame, y, models=deferred({}, "sktoynet", built_while), cv=3, random_state=0)
+    assert late.preprocessed and built_while == [False]
+    assert list(late.best_estimators_["sktoynet"].named_steps)[0] == "preprocessing"
+    pd.testing.assert_frame_equal(
+        late.table[["best_params", "mean_test_score"]],
+        eager.table[["best_params", "mean_test_score"]],
+    )
+
+
 def test_side_by_side_leaves_the_warning_filters_as_they_were(two_squares):
     import warnings
 
@@ -133,6 +177,7 @@ def test_an_interrupt_in_this_process_stops_the_searches_in_the_workers(two_squa
             thread.join(timeout=300)
             assert not thread.is_alive()
     assert sum(fits_done) < 100  # it stopped after a chunk of fits, not after all of them
+
 
 def test_a_search_told_to_stop_during_its_last_fits_refits_nothing(two_squares):
     from sktoynet.comparison._search_base import SearchListener, SearchStopped
