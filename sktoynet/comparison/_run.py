@@ -28,7 +28,7 @@ def search_all(models, X, y, splits, scoring, n_jobs, progress):
     """
     n_workers = local_worker_processes(n_jobs)
     here_n_jobs = None if n_workers else n_jobs  # one fit after the other, in this process
-    here = [name for name, spec in models.items() if not n_workers or _compiles(spec)]
+    here = [name for name, spec in models.items() if not n_workers or _searched_here(spec)]
     elsewhere = [name for name in models if name not in here]
     n_candidates = sum(_n_candidates(spec) for spec in models.values())
     searches = {}  # each made just before it runs
@@ -50,12 +50,13 @@ def search_all(models, X, y, splits, scoring, n_jobs, progress):
             try:
                 if elsewhere:
                     # In the background thread, n_workers as a number: that thread has no
-                    # joblib context.
-                    for name in elsewhere:
-                        searches[name] = make_search(
-                            *models[name], splits, scoring, n_jobs=n_workers
-                        )
-                    background = Background(partial(_search_in_workers, elsewhere, searches, run))
+                    # joblib context. It gets its own dict: this thread adds to `searches`.
+                    theirs = {
+                        name: make_search(*models[name], splits, scoring, n_jobs=n_workers)
+                        for name in elsewhere
+                    }
+                    searches.update(theirs)
+                    background = Background(partial(_search_in_workers, theirs, run))
                 for name in here:
                     searches[name] = make_search(
                         *_built(models[name]), splits, scoring, n_jobs=here_n_jobs
@@ -73,7 +74,7 @@ def search_all(models, X, y, splits, scoring, n_jobs, progress):
     return {name: searches[name] for name in models}, {name: extras[name] for name in models}
 
 
-def _compiles(spec):
+def _searched_here(spec):
     """Whether the model ``spec`` is searched in this process: it compiles, or is deferred."""
     return isinstance(spec, DeferredModel) or compiles(spec[0])
 
@@ -87,12 +88,12 @@ def _built(spec):
     return spec.build() if isinstance(spec, DeferredModel) else spec
 
 
-def _search_in_workers(names, searches, run, stopping):
-    """``{name: extras}`` of the models ``names``, their fits in worker processes."""
+def _search_in_workers(searches, run, stopping):
+    """``{name: extras}`` of the ``searches`` by name, their fits in worker processes."""
     extras = {}
     with worker_processes():
-        for name in names:
-            extras[name] = run(name, searches[name], stopping=stopping)
+        for name, search in searches.items():
+            extras[name] = run(name, search, stopping=stopping)
     return extras
 
 
