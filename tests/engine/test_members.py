@@ -60,7 +60,7 @@ def _alone(network_set, fit, n_fits, n_init, fits):
 
 @pytest.mark.parametrize("views", [False, True])
 def test_each_network_trains_as_it_would_alone(views):
-    # Two width buckets (two blocks), two learning rates (two calls), three fits
+    # Two width buckets and two learning rates (three calls), three fits
     # with different rows (and, with views, different features): every
     # network's weights and loss curve are those of the same network alone.
     X, y = _data()
@@ -100,3 +100,17 @@ def test_how_the_sets_are_cut_into_calls_changes_no_network(monkeypatch):
             outcome.stacked_weights, apart[key][0].stacked_weights, strict=True
         ):
             np.testing.assert_allclose(ours, theirs, rtol=1e-4, atol=1e-5)
+
+
+def test_each_call_holds_one_learning_rate_and_one_width_bucket():
+    # Widths 2 and 8 share a bucket (one block, padded as a ToyNetClassifier
+    # pads them); 16 and 64 do not. A narrow network that trains long must
+    # not keep a wide block computing, nor a small rate a large one.
+    sets = _sets(
+        [(2, 0.01), (8, 0.01), (16, 0.01), (64, 0.01), (2, 0.1), (8, 0.1)],
+        1,
+        1,
+        np.random.RandomState(0),
+    )
+    assert [list(call) for call in _members._calls(sets, 8)] == [[0, 1], [2], [3], [4, 5]]
+    assert [list(call) for call in _members._calls(sets, 1)] == [[i] for i in range(6)]
