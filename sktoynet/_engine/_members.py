@@ -3,12 +3,13 @@
 A caller (:class:`~sktoynet.ToyNetClassifierCV`) says *what* to train: sets
 of networks, each of one width and learning rate with one network per
 *fit* (a column of row weights), every network with ``n_init`` restarts. This
-module decides *how*: the networks of one learning rate and one width
-bucket train in program calls of their own, as many sets per call as fit
-in memory; within a call the members form one block, as wide as its widest
-set (see ``NetworkSpec.blocks``), ordered as ``StackedDense`` expects them
-(by fit, then set, then restart); each network is one stopping group. The
-outcome of each network comes back as if it had trained alone.
+module decides *how*: the networks of one learning rate (and, when they are
+large, of one width bucket) train in program calls of their own, as many
+sets per call as fit in memory; within a call the members are cut into
+blocks by width bucket (see ``NetworkSpec.blocks``) and ordered as
+``StackedDense`` expects them (by block, then fit, then set, then restart);
+each network is one stopping group. The outcome of each network comes back
+as if it had trained alone.
 """
 
 import time
@@ -21,6 +22,16 @@ from sktoynet._engine._memory import estimate_fit_bytes, grid_too_large_error, m
 from sktoynet._engine._network import NetworkSpec
 from sktoynet._engine._program_base import pad_to
 from sktoynet._engine._programs import train_on_program
+
+#: Multiply-adds per epoch of one set's networks (rows x width x (features +
+#: outputs), times the fits and restarts) from which each width bucket gets
+#: program calls of its own. A call runs until its last network stops, and
+#: narrow networks often train longer than wide ones, keeping the costly wide
+#: block computing; but each bucket is then a program of its own to compile.
+#: Measured with ``benchmarks/bench_cv.py`` (widths 4, 16, 64): on digits
+#: (4e8 at width 64) a warm search took 32 s instead of 80 s; on wine (9e6)
+#: nothing was saved warm, and a fresh process's first fit took 2 s more.
+MIN_SPLIT_WORK = 2**26
 
 
 @dataclass(frozen=True)
@@ -118,7 +129,9 @@ def train_network_sets(sets, fits, training, *, estimator):
         raise grid_too_large_error(estimator, members_per_set, needed, n_rows, fits.X.shape[-1])
 
     outcomes, seconds = {}, 0.0
-    for call in _calls(sets, chunk):
+    widest = max(s.width for s in sets)
+    work = n_rows * widest * (fits.X.shape[-1] + training.n_outputs) * members_per_set
+    for call in _calls(sets, chunk, by_bucket=work >= MIN_SPLIT_WORK):
         key = key_of(len(call) * members_per_set, [sets[s].width for s in call])
         started = time.perf_counter()
         grouped = _train_call([sets[s] for s in call], key, fits, training, estimator)
@@ -211,33 +224,31 @@ def _blocks(widths, members_per_set):
     return tuple(blocks)
 
 
-def _calls(sets, size):
-    """The sets in program calls: one learning rate and width bucket per call, at most ``size``.
+def _calls(sets, size, *, by_bucket):
+    """The sets in program calls: one learning rate per call, at most ``size`` sets.
 
     A call runs until its last network stops, and a network that has stopped
     is still computed until then. Networks with a large learning rate stop
-    after a few dozen epochs, those with a small one may train for all their
-    epochs; and narrow networks often train longer than wide ones, which
-    would keep the costly wide block computing. So each learning rate and
-    each width bucket gets calls of its own: on digits (widths 4, 16 and 64)
-    that halves the search's time, its networks unchanged. The calls of the
-    different rates have the same shapes when the widths are the same for
-    every rate (a grid), so one compiled program per width bucket serves
-    them all. Consecutive sets of one rate and bucket share calls.
+    after a few dozen epochs and those with a small one may train for all
+    their epochs; so each learning rate gets calls of its own. With
+    ``by_bucket`` (large networks, see :data:`MIN_SPLIT_WORK`), so does each
+    width bucket of a rate. The calls of the different rates have the same
+    shapes when the widths are the same for every rate (a grid), so one
+    compiled program serves them all. Consecutive sets of one kind share calls.
     """
+
+    def kind(network_set):
+        bucket = width_bucket(network_set.width) if by_bucket else None
+        return network_set.learning_rate, bucket
+
     calls, start = [], 0
     while start < len(sets):
-        kind = _call_kind(sets[start])
         end = start
-        while end < len(sets) and _call_kind(sets[end]) == kind:
+        while end < len(sets) and kind(sets[end]) == kind(sets[start]):
             end += 1
         calls += [range(first, min(first + size, end)) for first in range(start, end, size)]
         start = end
     return calls
-
-
-def _call_kind(network_set):
-    return network_set.learning_rate, width_bucket(network_set.width)
 
 
 #: For each stacked weight (hidden kernel, hidden bias, head kernel, head

@@ -175,10 +175,12 @@ init_losses_, validation_scores_, best_validation_score_, history_, model_
     In a :class:`~sklearn.pipeline.Pipeline`, the scaler in front is fitted
     on all the rows before the folds are cut, as for any ``*CV`` estimator.
 
-    The program is called once per learning rate, so that networks that
-    stop early are not computed until the slowest stops; the calls share one
-    compiled program. When one learning rate's grid points would not fit in
-    memory, they are trained in smaller chunks, one call after another.
+    The program is called once per learning rate, and for large networks
+    once per learning rate and width bucket, so that networks that stop
+    early are not computed until the slowest stops (narrow networks often
+    train longer than wide ones); calls of one shape share one compiled
+    program. When one call's grid points would not fit in memory, they are
+    trained in smaller chunks, one call after another.
 
     Examples
     --------

@@ -100,9 +100,7 @@ def deferred(models, name, built_while):
 
 
 @pytest.mark.parametrize("n_jobs", [1, 2])
-def test_a_deferred_model_is_built_once_the_workers_search_and_scores_the_same(
-    two_squares, n_jobs
-):
+def test_a_deferred_model_is_built_once_the_workers_search_and_scores_the_same(two_squares, n_jobs):
     X, y = two_squares
     eager = compare(X, y, models=small_models(), cv=3, random_state=0)
     built_while = []

@@ -60,7 +60,7 @@ def _alone(network_set, fit, n_fits, n_init, fits):
 
 @pytest.mark.parametrize("views", [False, True])
 def test_each_network_trains_as_it_would_alone(views):
-    # Two width buckets and two learning rates (three calls), three fits
+    # Two width buckets (two blocks), two learning rates (two calls), three fits
     # with different rows (and, with views, different features): every
     # network's weights and loss curve are those of the same network alone.
     X, y = _data()
@@ -112,5 +112,30 @@ def test_each_call_holds_one_learning_rate_and_one_width_bucket():
         1,
         np.random.RandomState(0),
     )
-    assert [list(call) for call in _members._calls(sets, 8)] == [[0, 1], [2], [3], [4, 5]]
-    assert [list(call) for call in _members._calls(sets, 1)] == [[i] for i in range(6)]
+    calls = _members._calls(sets, 8, by_bucket=True)
+    assert [list(call) for call in calls] == [[0, 1], [2], [3], [4, 5]]
+    calls = _members._calls(sets, 8, by_bucket=False)  # small networks: fewer programs
+    assert [list(call) for call in calls] == [[0, 1, 2, 3], [4, 5]]
+    calls = _members._calls(sets, 1, by_bucket=True)
+    assert [list(call) for call in calls] == [[i] for i in range(6)]
+
+
+@pytest.mark.parametrize("n_rows, split", [(60, False), (600, True)])
+def test_large_networks_of_each_width_bucket_get_calls_of_their_own(n_rows, split, monkeypatch):
+    seen = []
+    real = _members._train_call
+
+    def recording(call_sets, key, *args, **kwargs):
+        seen.append(sorted(s.width for s in call_sets))
+        return real(call_sets, key, *args, **kwargs)
+
+    monkeypatch.setattr(_members, "_train_call", recording)
+    # 600 rows x width 64 x (3 features + 3 outputs) x 2 x 2 members: just over the line.
+    monkeypatch.setattr(_members, "MIN_SPLIT_WORK", 600 * 64 * 6 * 4)
+    X, y = _data()
+    X, y = np.resize(X, (n_rows, X.shape[1])), np.resize(y, n_rows)
+    fits = Fits(X, y, np.ones((n_rows, 2), dtype=np.float32))
+    sets = _sets([(4, 0.01), (64, 0.01)], 2, 2, np.random.RandomState(0))
+    outcomes, _ = train_network_sets(sets, fits, _training(2), estimator=None)
+    assert seen == ([[4], [64]] if split else [[4, 64]])
+    assert len(outcomes) == 4
