@@ -106,12 +106,13 @@ def train_network_sets(sets, fits, training, *, estimator):
     """
     members_per_set = fits.n_fits * training.n_init
     n_rows = fits.X.shape[0]
+    widest = max(s.width for s in sets)
 
     def key_of(n_members, widths=None):
         # A block per width bucket of the call's sets; for the memory
         # estimate (no widths given), every member at the widest.
         blocks = _blocks(widths, members_per_set) if widths is not None else ()
-        width = max(w for _, w in blocks) if blocks else max(s.width for s in sets)
+        width = max(w for _, w in blocks) if blocks else widest
         return ProgramKey.for_fit(
             _spec(fits, training, width, n_members, blocks),
             training.optimizer,
@@ -129,8 +130,7 @@ def train_network_sets(sets, fits, training, *, estimator):
         raise grid_too_large_error(estimator, members_per_set, needed, n_rows, fits.X.shape[-1])
 
     outcomes, seconds = {}, 0.0
-    widest = max(s.width for s in sets)
-    work = n_rows * widest * (fits.X.shape[-1] + training.n_outputs) * members_per_set
+    work = _spec(fits, training, widest, 1).member_multiply_adds(n_rows) * members_per_set
     for call in _calls(sets, chunk, by_bucket=work >= MIN_SPLIT_WORK):
         key = key_of(len(call) * members_per_set, [sets[s].width for s in call])
         started = time.perf_counter()

@@ -53,6 +53,10 @@ class NetworkSpec:
     #: members are ordered view by view, an equal number per view.
     input_views: int = 0
 
+    def member_multiply_adds(self, n_rows):
+        """Multiply-adds of one member's forward pass over ``n_rows`` rows."""
+        return n_rows * self.width * (self.n_features + self.n_outputs)
+
 
 @keras.saving.register_keras_serializable(package="sktoynet")
 class StackedDense(keras.layers.Layer):

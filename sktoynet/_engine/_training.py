@@ -324,7 +324,7 @@ class _Seats:
         current = self.program
         size = member_bucket(max(int(training.sum()), 1))
         spec = current.key.spec
-        member_work = self.data[0].shape[0] * spec.width * (spec.n_features + spec.n_outputs)
+        member_work = spec.member_multiply_adds(self.data[0].shape[0])
         saved = (spec.n_init - size) * member_work * epochs_per_call
         if program_for is None or size >= spec.n_init or saved < MIN_COMPACTION_WORK:
             return False
