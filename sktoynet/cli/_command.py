@@ -279,7 +279,7 @@ def main(argv=None) -> int:
     return EXIT_USAGE  # pragma: no cover - argparse requires a command
 
 
-def _compare_problem(args, problem, repeats, compare_summarised, models):
+def _compare_problem(args, problem, repeats, compare_summarised, make_models):
     """Compare the models on one problem, printing its summary, table and verdict."""
     from sktoynet._report._render import format_table, verdict_lines
 
@@ -299,7 +299,7 @@ def _compare_problem(args, problem, repeats, compare_summarised, models):
         problem.X,
         problem.y,
         summary,
-        models=models(args.random_state, quick=args.quick),
+        models=make_models(args.random_state, quick=args.quick),
         cv=args.cv,
         scoring=args.scoring,
         n_jobs=args.n_jobs,
@@ -409,7 +409,7 @@ def _minutes(seconds):
     return f"{low:.0f}-{high:.0f} minutes"
 
 
-def _run(args, problems, folder, compare_summarised, models):
+def _run(args, problems, folder, compare_summarised, make_models):
     from sktoynet._report._render import Section, save_sections
     from sktoynet.comparison._compare import DEFAULT_REPEATS
 
@@ -422,7 +422,7 @@ def _run(args, problems, folder, compare_summarised, models):
     print(f"sktoynet {__version__}: {settings}")
     sections = []
     for problem in problems:
-        result = _compare_problem(args, problem, repeats, compare_summarised, models)
+        result = _compare_problem(args, problem, repeats, compare_summarised, make_models)
         sections.append(Section(problem, result))
     if folder is not None:
         print(f"\nwriting the report to {args.out} ...", flush=True)
